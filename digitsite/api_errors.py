@@ -1,0 +1,56 @@
+"""The one error shape of the API: {"error": {"code": ..., "message": ...}} with a 4xx status."""
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+class ApiError(exceptions.APIException):
+    """An error a service raises for the client: a stable code, a short message, a 4xx status."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
+
+    def __init__(self, code: str, message: str, status_code: int = status.HTTP_400_BAD_REQUEST):
+        super().__init__(detail=message, code=code)
+        self.code, self.message, self.status_code = code, message, status_code
+
+
+DRF_CODES = {
+    exceptions.ParseError: ("invalid_request", "The request body is not valid JSON."),
+    exceptions.UnsupportedMediaType: ("unsupported_media_type", "Send the request as application/json."),
+    exceptions.NotAuthenticated: ("not_authenticated", "Log in to do this."),
+    exceptions.AuthenticationFailed: ("not_authenticated", "Log in to do this."),
+    exceptions.PermissionDenied: ("permission_denied", "You may not do this."),
+    exceptions.NotFound: ("not_found", "Not found."),
+    exceptions.MethodNotAllowed: ("method_not_allowed", "This method is not allowed here."),
+    exceptions.Throttled: ("throttled", "Too many requests; slow down and try again shortly."),
+}
+
+
+def error_response(code: str, message: str, status_code: int, headers: dict | None = None) -> Response:
+    return Response({"error": {"code": code, "message": message}}, status=status_code, headers=headers)
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, ApiError):
+        return error_response(exc.code, exc.message, exc.status_code)
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    for cls, (code, message) in DRF_CODES.items():
+        if isinstance(exc, cls):
+            break
+    else:
+        code, message = "invalid_request", _first_message(exc.detail)
+    headers = {k: v for k, v in response.items() if k in ("Retry-After", "Allow", "WWW-Authenticate")}
+    return error_response(code, message, response.status_code, headers)
+
+
+def _first_message(detail) -> str:
+    """A readable message out of a serializer's error tree, e.g. 'image: This field is required.'"""
+    if isinstance(detail, dict):
+        key, value = next(iter(detail.items()))
+        inner = _first_message(value)
+        return inner if key == "non_field_errors" else f"{key}: {inner}"
+    if isinstance(detail, list) and detail:
+        return _first_message(detail[0])
+    return str(detail)

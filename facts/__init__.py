@@ -1,0 +1,1 @@
+"""Facts about numbers: a cache of Numbers API answers and facts we compute ourselves."""

@@ -1,0 +1,1 @@
+"""Recognition: the numpy network, preprocessing, the model wrapper and the API."""

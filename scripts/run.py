@@ -1,0 +1,47 @@
+"""`make run`: gunicorn on 127.0.0.1:8000, plus a Celery worker and beat when Redis answers."""
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
+
+
+def redis_answers(url: str) -> bool:
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or 6379), timeout=0.5) as s:
+            s.sendall(b"PING\r\n")
+            return s.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+def main() -> int:
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE=os.environ.get("DJANGO_SETTINGS_MODULE", "digitsite.settings.local"))
+    web = [str(BIN / "gunicorn"), "digitsite.wsgi", "--bind", os.environ.get("BIND", "127.0.0.1:8000"),
+           "--workers", os.environ.get("WEB_WORKERS", "2"), "--access-logfile", "-"]
+    redis_url = env.get("REDIS_URL") or DEFAULT_REDIS
+    if not redis_answers(redis_url):
+        print(f"Redis is not reachable at {redis_url}: serving without Celery "
+              "(background jobs run in-process).", flush=True)
+        env.pop("REDIS_URL", None)
+        return subprocess.call(web, cwd=ROOT, env=env)
+    env["REDIS_URL"] = redis_url
+    celery = str(BIN / "celery")
+    procfile = ROOT / "var" / "Procfile"
+    procfile.parent.mkdir(exist_ok=True)
+    procfile.write_text(
+        f"web: {' '.join(web)}\n"
+        f"worker: {celery} -A digitsite worker --loglevel INFO --concurrency 1\n"
+        f"beat: {celery} -A digitsite beat --loglevel INFO\n")
+    print(f"Redis answers at {redis_url}: starting web, a Celery worker and beat.", flush=True)
+    return subprocess.call([str(BIN / "honcho"), "-f", str(procfile), "-d", str(ROOT), "start"], env=env)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Stored drawings, visitor feedback and staff review."""
