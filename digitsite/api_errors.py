@@ -1,4 +1,5 @@
 """The one error shape of the API: {"error": {"code": ..., "message": ...}} with a 4xx status."""
+from django.core.exceptions import RequestDataTooBig
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -33,6 +34,8 @@ def error_response(code: str, message: str, status_code: int, headers: dict | No
 def exception_handler(exc, context):
     if isinstance(exc, ApiError):
         return error_response(exc.code, exc.message, exc.status_code)
+    if isinstance(exc, RequestDataTooBig):
+        return error_response("too_large", "The request body is over 2 MB.", status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

@@ -1,12 +1,69 @@
-"""Thin DRF views of the recognizer: health and the loaded models."""
+"""Thin DRF views of the recognizer: recognize a drawing, list the models, health."""
+import base64
+import io
+import uuid
+
+import numpy as np
+from django.conf import settings
 from django.db import connection
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from PIL import Image
+from rest_framework import status
 from rest_framework.decorators import api_view, permission_classes, throttle_classes
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from digitsite.api_errors import ApiError
+from submissions.services import submission_create
+
 from . import serving
+from .preprocess import DrawingError, decode_base64
+from .serializers import ErrorResponse, RecognizeRequest, RecognizeResponse
+from .services import recognize
+
+MAX_BODY_BYTES = 2 * 1024 * 1024
+
+
+def visitor_id(request) -> str:
+    """A random id kept in the visitor's session; it survives login (unlike the session key)."""
+    visitor = request.session.get("visitor")
+    if not visitor:
+        visitor = request.session["visitor"] = uuid.uuid4().hex
+    return visitor
+
+
+def png_data_url(image: np.ndarray) -> str:
+    out = io.BytesIO()
+    Image.fromarray(np.rint(np.clip(image, 0, 1) * 255).astype(np.uint8)).save(out, "PNG")
+    return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode()
+
+
+class RecognizeView(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(request=RecognizeRequest, summary="Read the number in a drawing",
+                   responses={201: RecognizeResponse, 400: ErrorResponse, 413: ErrorResponse, 429: ErrorResponse})
+    def post(self, request):
+        if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BODY_BYTES:
+            raise ApiError("too_large", "The request body is over 2 MB.", status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+        form = RecognizeRequest(data=request.data)
+        form.is_valid(raise_exception=True)
+        try:
+            raw = decode_base64(form.validated_data["image"])
+            result = recognize(raw)
+        except DrawingError as exc:
+            raise ApiError(exc.code, exc.message, exc.status) from None
+        submission = submission_create(raw=raw, image_format=result.image_format, recognition=result,
+                                       visitor=visitor_id(request))
+        body = {
+            "submission_id": submission.pk,
+            "number": result.number,
+            "digits": [{**d.as_dict(), "input": png_data_url(d.input)} for d in result.digits],
+            "model": {"arch": result.arch, "version": result.version},
+            "fact": None,
+        }
+        return Response(body, status=status.HTTP_201_CREATED)
 
 
 def _metrics_summary(metrics: dict) -> dict:
@@ -22,13 +79,13 @@ class ModelsView(APIView):
         models = []
         for arch in serving.available_archs():
             model = serving.get_model(arch)
-            models.append({"arch": model.arch, "version": model.version,
-                           "served": arch == serving.settings.SERVED_ARCH,
+            models.append({"arch": model.arch, "version": model.version, "served": arch == settings.SERVED_ARCH,
                            "metrics": _metrics_summary(model.metrics)})
         return Response({"models": models})
 
 
-@extend_schema(summary="Liveness: the model is loaded and the database answers")
+@extend_schema(summary="Liveness: the model is loaded and the database answers",
+               responses={200: OpenApiResponse(description="ok"), 503: OpenApiResponse(description="degraded")})
 @api_view(["GET"])
 @permission_classes([AllowAny])
 @throttle_classes([])
@@ -40,6 +97,6 @@ def healthz(request):
     except Exception as exc:  # the health check reports any database failure instead of raising
         database = f"error: {type(exc).__name__}"
     model = serving.get_model()
-    status = 200 if database == "ok" else 503
-    return Response({"status": "ok" if status == 200 else "degraded", "model": model.version,
-                     "database": database}, status=status)
+    code = 200 if database == "ok" else 503
+    return Response({"status": "ok" if code == 200 else "degraded", "model": model.version, "database": database},
+                    status=code)

@@ -86,13 +86,15 @@ SERVED_ARCH = env_str("SERVED_ARCH", "cnn")
 
 REDIS_URL = env_str("REDIS_URL")
 
+# A drawing's JSON body is at most 2 MB; Django refuses larger bodies before reading them.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "digitsite.api_errors.exception_handler",
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": env_str("API_THROTTLE_RATE", "120/min")},
-    "UNAUTHENTICATED_USER": None,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "digitsite API",

@@ -1,0 +1,140 @@
+"""Splitting a drawing into digits, left to right: connected components, merged into digits."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+INK_LEVEL = 0.35           # a pixel belongs to a stroke at this much ink
+SPECK_SHARE = 0.02         # components smaller than this share of the largest are specks, not digits
+OVERLAP_TO_MERGE = 0.5     # pieces whose x-ranges overlap this much (of the narrower) are one digit
+
+
+@dataclass
+class Piece:
+    """A group of connected components: one digit, or part of one while merging."""
+    left: int
+    top: int
+    right: int          # exclusive
+    bottom: int         # exclusive
+    area: int
+    labels: list[int]
+
+    @property
+    def width(self) -> int:
+        return self.right - self.left
+
+    def merged(self, other: "Piece") -> "Piece":
+        return Piece(min(self.left, other.left), min(self.top, other.top), max(self.right, other.right),
+                     max(self.bottom, other.bottom), self.area + other.area, self.labels + other.labels)
+
+
+def label_components(mask: np.ndarray) -> tuple[np.ndarray, int]:
+    """8-connected component labels of a boolean mask (0 = background), by runs and union-find."""
+    h, w = mask.shape
+    padded = np.zeros((h, w + 2), dtype=np.int8)
+    padded[:, 1:-1] = mask
+    edges = np.diff(padded, axis=1)
+    run_rows, run_starts = np.nonzero(edges == 1)
+    _, run_ends = np.nonzero(edges == -1)            # exclusive; same order (row-major) as the starts
+    n = len(run_starts)
+    parent = list(range(n))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    row_first = np.searchsorted(run_rows, np.arange(h + 1))
+    for row in range(1, h):
+        prev = range(row_first[row - 1], row_first[row])
+        cur = range(row_first[row], row_first[row + 1])
+        if not prev or not cur:
+            continue
+        j = prev.start
+        for i in cur:
+            # 8-connectivity: runs touch when they overlap after widening by one pixel
+            while j < prev.stop and run_ends[j] < run_starts[i]:
+                j += 1
+            k = j
+            while k < prev.stop and run_starts[k] <= run_ends[i]:
+                a, b = find(i), find(k)
+                if a != b:
+                    parent[max(a, b)] = min(a, b)
+                k += 1
+    roots = np.array([find(i) for i in range(n)], dtype=np.int64)
+    _, compact = np.unique(roots, return_inverse=True)
+    labels = np.zeros((h, w), dtype=np.int32)
+    for r, s, e, lab in zip(run_rows, run_starts, run_ends, compact + 1):
+        labels[r, s:e] = lab
+    return labels, int(compact.max() + 1) if n else 0
+
+
+def find_digits(ink: np.ndarray) -> tuple[list[Piece], np.ndarray]:
+    """Pieces of ink, one per digit, sorted left to right (empty when there is no ink), and the labels."""
+    labels, count = label_components(ink >= INK_LEVEL)
+    if count == 0:
+        return [], labels
+    pieces = []
+    for lab, (rows, cols) in enumerate(_component_extents(labels, count), start=1):
+        pieces.append(Piece(int(cols[0]), int(rows[0]), int(cols[1]) + 1, int(rows[1]) + 1,
+                            int(rows[2]), [lab]))
+    largest = max(p.area for p in pieces)
+    specks = [p for p in pieces if p.area < SPECK_SHARE * largest]
+    pieces = [p for p in pieces if p.area >= SPECK_SHARE * largest]
+    pieces = _merge_overlapping(sorted(pieces, key=lambda p: p.left))
+    for speck in specks:            # a dot belongs to the digit it sits over, if any (else it is noise)
+        for i, p in enumerate(pieces):
+            if _overlap(p, speck) > 0:
+                pieces[i] = p.merged(speck)
+                break
+    return pieces, labels
+
+
+def _component_extents(labels: np.ndarray, count: int):
+    """For each label: ((top, bottom, area), (left, right)) as inclusive pixel bounds."""
+    ys, xs = np.nonzero(labels)
+    lab = labels[ys, xs] - 1
+    top = np.full(count, labels.shape[0]); bottom = np.zeros(count, np.int64)
+    left = np.full(count, labels.shape[1]); right = np.zeros(count, np.int64)
+    np.minimum.at(top, lab, ys); np.maximum.at(bottom, lab, ys)
+    np.minimum.at(left, lab, xs); np.maximum.at(right, lab, xs)
+    area = np.bincount(lab, minlength=count)
+    return [((top[i], bottom[i], area[i]), (left[i], right[i])) for i in range(count)]
+
+
+def _overlap(a: Piece, b: Piece) -> float:
+    """Horizontal overlap of two pieces as a share of the narrower one's width."""
+    inter = min(a.right, b.right) - max(a.left, b.left)
+    return max(0, inter) / max(1, min(a.width, b.width))
+
+
+def _merge_overlapping(pieces: list[Piece]) -> list[Piece]:
+    merged = True
+    while merged:
+        merged = False
+        for i in range(len(pieces)):
+            for j in range(i + 1, len(pieces)):
+                if _overlap(pieces[i], pieces[j]) >= OVERLAP_TO_MERGE:
+                    pieces[i] = pieces[i].merged(pieces.pop(j))
+                    merged = True
+                    break
+            if merged:
+                break
+    return sorted(pieces, key=lambda p: (p.left + p.right) / 2)
+
+
+def piece_ink(ink: np.ndarray, labels: np.ndarray, piece: Piece, margin: int = 2) -> np.ndarray:
+    """The ink of one digit: its box (plus a margin for the soft edges of its strokes), with every
+    pixel farther than the margin from the digit's own strokes blanked, so neighbours do not leak in."""
+    top, left = max(0, piece.top - margin), max(0, piece.left - margin)
+    bottom, right = piece.bottom + margin, piece.right + margin
+    own = np.isin(labels[top:bottom, left:right], piece.labels)
+    near = own.copy()
+    for _ in range(margin):
+        grown = near.copy()
+        grown[1:] |= near[:-1]; grown[:-1] |= near[1:]
+        grown[:, 1:] |= near[:, :-1]; grown[:, :-1] |= near[:, 1:]
+        near = grown
+    return np.where(near, ink[top:bottom, left:right], 0).astype(np.float32)

@@ -1,0 +1,68 @@
+"""recognize(): a drawing's bytes -> the number it shows. The only place that calls the network."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import serving
+from .preprocess import DrawingError, prepare, to_mnist
+from .segment import find_digits, piece_ink
+
+MAX_DIGITS = 8
+
+
+@dataclass(frozen=True)
+class DigitReading:
+    digit: int
+    confidence: float
+    probabilities: list[float]
+    box: list[int]            # x, y, w, h in the original image's pixels
+    input: np.ndarray         # the 28x28 float32 the network saw
+
+    def as_dict(self) -> dict:
+        return {"digit": self.digit, "confidence": self.confidence,
+                "probabilities": self.probabilities, "box": self.box}
+
+
+@dataclass(frozen=True)
+class Recognition:
+    number: str
+    digits: list[DigitReading]
+    arch: str
+    version: str
+    image_format: str
+
+    @property
+    def inputs(self) -> np.ndarray:
+        return np.stack([d.input for d in self.digits])
+
+
+def digit_inputs(raw: bytes) -> tuple[np.ndarray, list[list[int]], str]:
+    """The 28x28 inputs of every digit in a drawing, left to right, their boxes, and the image format.
+
+    Raises DrawingError for undecodable images, drawings with no ink and more than MAX_DIGITS digits.
+    """
+    drawing = prepare(raw)
+    pieces, labels = find_digits(drawing.ink)
+    if not pieces:
+        raise DrawingError("empty_drawing", "The drawing has no ink: draw a digit first.")
+    if len(pieces) > MAX_DIGITS:
+        raise DrawingError("too_many_digits", f"The drawing has more than {MAX_DIGITS} digits.")
+    inputs = np.stack([to_mnist(piece_ink(drawing.ink, labels, p)) for p in pieces])
+    s = drawing.scale
+    boxes = [[int(p.left / s), int(p.top / s), max(1, round(p.width / s)), max(1, round((p.bottom - p.top) / s))]
+             for p in pieces]
+    return inputs, boxes, drawing.format
+
+
+def recognize(raw: bytes, *, arch: str | None = None) -> Recognition:
+    inputs, boxes, image_format = digit_inputs(raw)
+    model = serving.get_model(arch)
+    probabilities = model.predict_proba(inputs).astype(np.float64)
+    probabilities /= probabilities.sum(axis=1, keepdims=True)
+    digits = [DigitReading(digit=int(p.argmax()), confidence=round(float(p.max()), 4),
+                           probabilities=[round(float(v), 6) for v in p], box=box, input=x)
+              for p, box, x in zip(probabilities, boxes, inputs)]
+    return Recognition(number="".join(str(d.digit) for d in digits), digits=digits,
+                       arch=model.arch, version=model.version, image_format=image_format)

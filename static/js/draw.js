@@ -1,0 +1,308 @@
+// The canvas page: draw with any pointer, send the drawing to /api/recognize/, show what the network read.
+"use strict";
+
+(() => {
+  // Points are stored in units of the canvas height, so a resize redraws the same shapes at the new size.
+  const PEN_WIDTH = 0.035;
+  // Black ink on a transparent canvas: in the exported PNG the ink is in the alpha channel.
+  const INK = "#000";
+  const PAUSE_MS = 600;
+
+  const app = document.getElementById("app");
+  const frame = document.getElementById("pad-frame");
+  const canvas = document.getElementById("pad");
+  const ctx = canvas.getContext("2d");
+  const buttons = {
+    undo: document.getElementById("undo"),
+    clear: document.getElementById("clear"),
+    read: document.getElementById("read"),
+  };
+  const factType = document.getElementById("fact-type");
+  const resultSection = document.getElementById("result");
+  const statusLine = document.getElementById("status");
+  const reading = document.getElementById("reading");
+  const numberOut = document.getElementById("number");
+  const confidenceOut = document.getElementById("confidence");
+  const digitList = document.getElementById("digits");
+  const digitTemplate = document.getElementById("digit-template");
+  const fact = {
+    box: document.getElementById("fact"),
+    number: document.getElementById("fact-number"),
+    text: document.getElementById("fact-text"),
+    source: document.getElementById("fact-source"),
+  };
+  const feedback = document.getElementById("feedback");
+
+  const strokes = [];
+  let drawing = null;       // {pointerId, points, rect} while a pointer is down
+  let pauseTimer = 0;
+  let generation = 0;       // bumped by every request and every change; older responses are ignored
+  let inFlight = null;      // AbortController of the current request
+
+  // ---- drawing -------------------------------------------------------------------------------
+
+  function penStyle() {
+    ctx.setTransform(canvas.height, 0, 0, canvas.height, 0, 0);
+    ctx.lineCap = "round";
+    ctx.lineJoin = "round";
+    ctx.lineWidth = PEN_WIDTH;
+    ctx.strokeStyle = INK;
+    ctx.fillStyle = INK;
+  }
+
+  function drawPath(points) {
+    if (points.length === 1) {
+      const [x, y] = points[0];
+      ctx.beginPath();
+      ctx.arc(x, y, PEN_WIDTH / 2, 0, 2 * Math.PI);
+      ctx.fill();
+      return;
+    }
+    ctx.beginPath();
+    ctx.moveTo(...points[0]);
+    for (const p of points.slice(1)) ctx.lineTo(...p);
+    ctx.stroke();
+  }
+
+  function redraw() {
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.clearRect(0, 0, canvas.width, canvas.height);
+    penStyle();
+    strokes.forEach(drawPath);
+  }
+
+  // The backing store is the CSS size times devicePixelRatio, so strokes stay sharp on HiDPI screens.
+  function fitToScreen() {
+    const { width, height } = canvas.getBoundingClientRect();
+    const ratio = window.devicePixelRatio || 1;
+    canvas.width = Math.max(1, Math.round(width * ratio));
+    canvas.height = Math.max(1, Math.round(height * ratio));
+    redraw();
+  }
+
+  // Zooming or moving the window to another screen changes the ratio without resizing the element.
+  function watchPixelRatio() {
+    matchMedia(`(resolution: ${window.devicePixelRatio}dppx)`)
+      .addEventListener("change", () => { fitToScreen(); watchPixelRatio(); }, { once: true });
+  }
+
+  function pointAt(event, rect) {
+    return [(event.clientX - rect.left) / rect.height, (event.clientY - rect.top) / rect.height];
+  }
+
+  canvas.addEventListener("pointerdown", (event) => {
+    if (drawing || (event.pointerType === "mouse" && event.button !== 0)) return;
+    event.preventDefault();
+    canvas.setPointerCapture(event.pointerId);
+    const rect = canvas.getBoundingClientRect();
+    const points = [pointAt(event, rect)];
+    drawing = { pointerId: event.pointerId, points, rect };
+    strokes.push(points);
+    changed();
+    penStyle();
+    drawPath(points);
+  });
+
+  canvas.addEventListener("pointermove", (event) => {
+    if (!drawing || event.pointerId !== drawing.pointerId) return;
+    const coalesced = event.getCoalescedEvents ? event.getCoalescedEvents() : [];
+    const fresh = (coalesced.length ? coalesced : [event]).map((e) => pointAt(e, drawing.rect));
+    const from = drawing.points[drawing.points.length - 1];
+    drawing.points.push(...fresh);
+    penStyle();
+    drawPath([from, ...fresh]);
+  });
+
+  function endStroke(event) {
+    if (!drawing || event.pointerId !== drawing.pointerId) return;
+    drawing = null;
+    scheduleReading();
+  }
+  canvas.addEventListener("pointerup", endStroke);
+  canvas.addEventListener("pointercancel", endStroke);
+  canvas.addEventListener("lostpointercapture", endStroke);
+
+  // ---- editing -------------------------------------------------------------------------------
+
+  function changed() {
+    generation += 1;
+    inFlight?.abort();
+    inFlight = null;
+    clearTimeout(pauseTimer);
+    resultSection.removeAttribute("aria-busy");
+    reading.classList.add("outdated");
+    const empty = strokes.length === 0;
+    frame.classList.toggle("empty", empty);
+    for (const button of Object.values(buttons)) button.disabled = empty;
+  }
+
+  function undo() {
+    if (drawing || !strokes.length) return;
+    strokes.pop();
+    changed();
+    redraw();
+    if (strokes.length) scheduleReading();
+    else forgetResult("Undone. The canvas is empty.");
+  }
+
+  function clear() {
+    if (drawing || !strokes.length) return;
+    strokes.length = 0;
+    changed();
+    redraw();
+    forgetResult("Cleared. Draw a digit or a number.");
+  }
+
+  function forgetResult(message) {
+    reading.hidden = true;
+    numberOut.textContent = "";
+    confidenceOut.textContent = "";
+    digitList.replaceChildren();
+    feedback.replaceChildren();
+    delete feedback.dataset.submissionId;
+    say(message);
+  }
+
+  buttons.undo.addEventListener("click", undo);
+  buttons.clear.addEventListener("click", clear);
+  buttons.read.addEventListener("click", readDrawing);
+  factType.addEventListener("change", () => { if (strokes.length && !drawing) readDrawing(); });
+
+  document.addEventListener("keydown", (event) => {
+    if (event.target.closest("input, textarea, select, [contenteditable]")) return;
+    const mod = event.ctrlKey || event.metaKey;
+    if ((mod && event.key.toLowerCase() === "z" && !event.shiftKey) || (event.key === "Backspace" && !mod)) {
+      event.preventDefault();
+      undo();
+    } else if (event.key === "Escape") {
+      clear();
+    }
+  });
+
+  // ---- reading -------------------------------------------------------------------------------
+
+  function scheduleReading() {
+    clearTimeout(pauseTimer);
+    pauseTimer = setTimeout(readDrawing, PAUSE_MS);
+  }
+
+  function csrfToken() {
+    const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return match ? decodeURIComponent(match[1]) : "";
+  }
+
+  async function readDrawing() {
+    clearTimeout(pauseTimer);
+    if (!strokes.length) return;
+    inFlight?.abort();
+    const controller = new AbortController();
+    inFlight = controller;
+    const ticket = ++generation;
+    resultSection.setAttribute("aria-busy", "true");
+    say("Reading…");
+
+    let response;
+    let body = null;
+    try {
+      response = await fetch(app.dataset.recognizeUrl, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
+        body: JSON.stringify({ image: canvas.toDataURL("image/png"), fact_type: factType.value }),
+        signal: controller.signal,
+      });
+      body = await response.json().catch(() => null);
+    } catch (error) {
+      if (ticket === generation) finish(() => sayError("Could not reach the server. Check the connection and try again."));
+      return;
+    }
+    if (ticket !== generation) return;
+    finish(() => {
+      if (response.ok && body && body.number !== undefined) showReading(body);
+      else sayError(body?.error?.message || `The server could not read the drawing (HTTP ${response.status}).`);
+    });
+  }
+
+  function finish(show) {
+    inFlight = null;
+    resultSection.removeAttribute("aria-busy");
+    show();
+  }
+
+  function percent(p) {
+    if (p > 0 && p < 0.001) return "<0.1%";
+    return `${(p * 100).toFixed(1)}%`;
+  }
+
+  function showReading(result) {
+    const sure = result.digits.reduce((product, d) => product * d.confidence, 1);
+    numberOut.textContent = result.number;
+    confidenceOut.textContent = `${percent(sure)} sure`;
+    digitList.replaceChildren(...result.digits.map(digitItem));
+    showFact(result.fact);
+    feedback.replaceChildren();
+    feedback.dataset.submissionId = result.submission_id;
+    reading.classList.remove("outdated");
+    reading.hidden = false;
+    say(`Read ${result.number}, ${percent(sure)} sure.`);
+  }
+
+  function digitItem(d, index) {
+    const item = digitTemplate.content.firstElementChild.cloneNode(true);
+    const image = item.querySelector("img");
+    image.src = d.input;
+    image.alt = `What the network saw for digit ${index + 1}: a 28 by 28 pixel image`;
+    item.querySelector(".digit-value").textContent = d.digit;
+    item.querySelector(".digit-confidence").textContent = `${percent(d.confidence)} sure`;
+    const probs = item.querySelector(".probs");
+    probs.setAttribute("aria-label", `Probabilities for digit ${index + 1}`);
+    probs.replaceChildren(...d.probabilities.map((p, digit) => probabilityRow(digit, p, digit === d.digit)));
+    return item;
+  }
+
+  function probabilityRow(digit, p, chosen) {
+    const row = document.createElement("li");
+    row.className = chosen ? "prob chosen" : "prob";
+    const label = document.createElement("span");
+    label.className = "prob-digit";
+    label.textContent = digit;
+    const bar = document.createElement("span");
+    bar.className = "bar";
+    bar.setAttribute("aria-hidden", "true");
+    const fill = document.createElement("span");
+    fill.style.width = `${Math.max(0, Math.min(1, p)) * 100}%`;
+    bar.append(fill);
+    const value = document.createElement("span");
+    value.className = "prob-value";
+    value.textContent = percent(p);
+    const colon = document.createElement("span");
+    colon.className = "visually-hidden";
+    colon.textContent = ": ";
+    row.append(label, colon, bar, value);
+    return row;
+  }
+
+  const SOURCES = { numbersapi: "Numbers API", computed: "computed by digitsite" };
+
+  function showFact(found) {
+    fact.box.hidden = !found;
+    if (!found) return;
+    fact.number.textContent = found.number;
+    fact.text.textContent = found.text;
+    fact.source.textContent = SOURCES[found.source] || found.source;
+  }
+
+  function say(message) {
+    statusLine.classList.remove("error");
+    statusLine.textContent = message;
+  }
+
+  function sayError(message) {
+    reading.hidden = true;
+    statusLine.classList.add("error");
+    statusLine.textContent = message;
+  }
+
+  new ResizeObserver(fitToScreen).observe(canvas);
+  watchPixelRatio();
+})();

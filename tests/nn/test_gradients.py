@@ -1,0 +1,139 @@
+"""Gradient checks in float64: every layer's backward() and the loss against centred differences."""
+import numpy as np
+import pytest
+
+from recognizer.nn.layers import Conv2D, Dense, Dropout, Flatten, MaxPool2D, ReLU, Sigmoid
+from recognizer.nn.losses import SoftmaxCrossEntropy
+from recognizer.nn.model import from_architecture
+
+from .numerical import numerical_gradient, relative_error
+
+TOLERANCE = 1e-6
+
+
+def away_from_zero(rng, shape):
+    """Values at least 0.1 from 0, so no centred difference straddles ReLU's kink."""
+    return rng.choice([-1.0, 1.0], shape) * rng.uniform(0.1, 1.0, shape)
+
+
+def distinct_values(rng, shape):
+    """A shuffled grid 0.01 apart, so every pooling window has one clear maximum."""
+    return (rng.permutation(int(np.prod(shape))) * 0.01 - 0.5).reshape(shape)
+
+
+def fixed_mask_dropout(rng):
+    """Dropout in training mode whose mask is the same on every forward pass."""
+    layer = Dropout(0.5)
+    forward = layer.forward
+
+    def forward_with_fixed_mask(x):
+        layer.rng = np.random.default_rng(7)
+        return forward(x)
+
+    layer.forward = forward_with_fixed_mask
+    return layer
+
+
+LAYERS = {
+    "Dense": (lambda rng: Dense(5, 3, rng=rng, dtype=np.float64), (4, 5), "normal"),
+    "Conv2D without padding": (lambda rng: Conv2D(2, 3, kernel=3, rng=rng, dtype=np.float64), (2, 5, 5, 2), "normal"),
+    "Conv2D with padding": (lambda rng: Conv2D(2, 3, kernel=3, padding=1, rng=rng, dtype=np.float64),
+                            (2, 4, 5, 2), "normal"),
+    "MaxPool2D": (lambda rng: MaxPool2D(2), (2, 4, 6, 3), "distinct"),
+    "ReLU": (lambda rng: ReLU(), (3, 7), "away from zero"),
+    "Sigmoid": (lambda rng: Sigmoid(), (3, 7), "normal"),
+    "Flatten": (lambda rng: Flatten(), (2, 3, 3, 2), "normal"),
+    "Dropout in training mode": (fixed_mask_dropout, (4, 6), "normal"),
+}
+INPUTS = {"normal": lambda rng, shape: rng.standard_normal(shape),
+          "away from zero": away_from_zero, "distinct": distinct_values}
+
+
+@pytest.mark.parametrize("name", LAYERS)
+def test_every_layer_has_input_and_parameter_gradients_equal_to_centred_differences(name):
+    make_layer, shape, kind = LAYERS[name]
+    rng = np.random.default_rng(1)
+    layer = make_layer(rng)
+    layer.training = True
+    x = INPUTS[kind](rng, shape)
+    upstream = rng.standard_normal(layer.forward(x).shape)
+
+    def loss():
+        return float((layer.forward(x) * upstream).sum())
+
+    layer.forward(x)
+    dx = layer.backward(upstream)
+    analytic = {"x": dx, **{k: g.copy() for k, g in layer.grads.items()}}
+    numeric = {"x": numerical_gradient(loss, x), **{k: numerical_gradient(loss, p) for k, p in layer.params.items()}}
+
+    assert set(analytic) == set(numeric) == {"x", *layer.params}
+    for key in numeric:
+        assert analytic[key].dtype == np.float64, key
+        assert relative_error(analytic[key], numeric[key]) < TOLERANCE, key
+
+
+def test_dropout_really_drops_in_training_mode_and_is_the_identity_at_inference():
+    layer = Dropout(0.5, rng=np.random.default_rng(0))
+    x = np.ones((50, 40))
+    y = layer.forward(x)
+    assert 0.4 < (y == 0).mean() < 0.6
+    assert set(np.unique(y)) == {0.0, 2.0}
+    layer.training = False
+    assert layer.forward(x) is x
+    assert layer.backward(x) is x
+
+
+def test_max_pooling_sends_a_tied_window_its_gradient_once_to_the_first_maximum():
+    layer = MaxPool2D(2)
+    x = np.ones((1, 2, 2, 1))
+    layer.forward(x)
+    dx = layer.backward(np.full((1, 1, 1, 1), 3.0))
+    assert dx[0, :, :, 0].tolist() == [[3.0, 0.0], [0.0, 0.0]]
+
+
+@pytest.mark.parametrize("weighted", [False, True], ids=["unweighted", "weighted per example"])
+def test_softmax_cross_entropy_gradient_equals_centred_differences(weighted):
+    rng = np.random.default_rng(2)
+    logits = rng.standard_normal((6, 10)) * 3
+    labels = rng.integers(0, 10, 6)
+    weights = rng.uniform(0.2, 3.0, 6) if weighted else None
+    loss_fn = SoftmaxCrossEntropy()
+
+    loss_fn.forward(logits, labels, weights)
+    analytic = loss_fn.backward()
+    numeric = numerical_gradient(lambda: loss_fn.forward(logits, labels, weights), logits)
+
+    assert relative_error(analytic, numeric) < TOLERANCE
+
+
+def test_weighted_cross_entropy_is_the_weighted_mean_of_per_example_losses():
+    logits = np.log(np.array([[0.5, 0.25, 0.25], [0.1, 0.8, 0.1]]))
+    loss = SoftmaxCrossEntropy().forward(logits, np.array([0, 1]), np.array([1.0, 3.0]))
+    assert loss == pytest.approx((-np.log(0.5) - 3 * np.log(0.8)) / 4)
+
+
+def test_a_whole_small_network_backpropagates_gradients_equal_to_centred_differences():
+    spec = {"arch": "tiny", "input_shape": [6, 6, 1], "layers": [
+        {"type": "Conv2D", "c_in": 1, "c_out": 2, "kernel": 3, "padding": 1},
+        {"type": "MaxPool2D", "size": 2}, {"type": "ReLU"},
+        {"type": "Conv2D", "c_in": 2, "c_out": 3, "kernel": 3, "padding": 0},
+        {"type": "Flatten"}, {"type": "Dense", "n_in": 3, "n_out": 4}, {"type": "Sigmoid"},
+        {"type": "Dense", "n_in": 4, "n_out": 10}]}
+    model = from_architecture(spec, seed=3, dtype=np.float64)
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((2, 6, 6))
+    labels = np.array([3, 7])
+    loss_fn = SoftmaxCrossEntropy()
+
+    def loss():
+        return loss_fn.forward(model.forward(x), labels)
+
+    loss()
+    dx = model.backward(loss_fn.backward()).reshape(x.shape)
+    analytic = [dx] + [grads[name].copy() for _, grads, name in model.parameters()]
+    numeric = [numerical_gradient(loss, x)] + [numerical_gradient(loss, params[name])
+                                               for params, _, name in model.parameters()]
+
+    assert len(analytic) == 1 + 2 * 4
+    for a, n in zip(analytic, numeric):
+        assert relative_error(a, n) < TOLERANCE

@@ -1,0 +1,66 @@
+"""SGD with momentum and Adam go downhill; weight decay shrinks weight matrices and leaves biases alone."""
+import numpy as np
+import pytest
+
+from recognizer.nn.optim import SGD, Adam
+
+TARGET = np.array([[1.5, -2.0], [0.5, 3.0]])
+CURVATURE = np.array([[1.0, 4.0], [0.5, 2.0]])
+
+
+def quadratic(params: dict) -> float:
+    return float(0.5 * (CURVATURE * (params["W"] - TARGET) ** 2).sum())
+
+
+def descend(make_optimiser, steps: int) -> tuple[list[float], dict]:
+    params = {"W": np.zeros((2, 2))}
+    grads: dict = {}
+    optimiser = make_optimiser([(params, grads, "W")])
+    losses = [quadratic(params)]
+    for _ in range(steps):
+        grads["W"] = CURVATURE * (params["W"] - TARGET)
+        optimiser.step()
+        losses.append(quadratic(params))
+    return losses, params
+
+
+@pytest.mark.parametrize("make_optimiser", [
+    lambda p: SGD(p, lr=0.1, momentum=0.9),
+    lambda p: Adam(p, lr=0.1),
+], ids=["SGD with momentum", "Adam"])
+def test_an_optimiser_moves_parameters_downhill_on_a_quadratic(make_optimiser):
+    losses, params = descend(make_optimiser, steps=300)
+
+    assert losses[1] < losses[0]
+    assert losses[-1] < 1e-6 * losses[0]
+    np.testing.assert_allclose(params["W"], TARGET, atol=1e-3)
+
+
+@pytest.mark.parametrize("make_optimiser", [
+    lambda p: SGD(p, lr=0.1, momentum=0.0, weight_decay=0.5),
+    lambda p: Adam(p, lr=0.1, weight_decay=0.5),
+], ids=["SGD", "Adam"])
+def test_weight_decay_shrinks_weights_but_not_biases(make_optimiser):
+    params = {"W": np.full((3, 3), 2.0), "b": np.full(3, 2.0)}
+    grads = {"W": np.zeros((3, 3)), "b": np.zeros(3)}
+    optimiser = make_optimiser([(params, grads, "W"), (params, grads, "b")])
+
+    for _ in range(10):
+        optimiser.step()
+
+    assert (np.abs(params["W"]) < 2.0).all()
+    assert np.array_equal(params["b"], np.full(3, 2.0))
+
+
+def test_without_weight_decay_a_zero_gradient_leaves_weights_where_they_are():
+    params = {"W": np.full((2, 2), 2.0)}
+    for optimiser in (SGD([(params, {"W": np.zeros((2, 2))}, "W")]),
+                      Adam([(params, {"W": np.zeros((2, 2))}, "W")])):
+        optimiser.step()
+    assert np.array_equal(params["W"], np.full((2, 2), 2.0))
+
+
+def test_adam_keeps_float32_parameters_float32():
+    params = {"W": np.ones((2, 2), np.float32)}
+    Adam([(params, {"W": np.ones((2, 2), np.float32)}, "W")], weight_decay=1e-2).step()
+    assert params["W"].dtype == np.float32

@@ -1,0 +1,28 @@
+"""GET /healthz, /api/models/, the schema and docs."""
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_health_says_ok_with_the_served_model_and_the_database(api_client):
+    response = api_client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "model": "cnn-1", "database": "ok"}
+
+
+def test_the_models_list_shows_both_shipped_models_with_their_metrics(api_client):
+    models = {m["arch"]: m for m in api_client.get("/api/models/").json()["models"]}
+    assert set(models) == {"cnn", "mlp"}
+    assert models["cnn"]["served"] is True and models["mlp"]["served"] is False
+    assert models["cnn"]["metrics"]["mnist_test_accuracy"] >= 0.994
+    assert models["mlp"]["metrics"]["mnist_test_accuracy"] >= 0.983
+
+
+def test_the_openapi_schema_describes_the_recognize_endpoint(api_client):
+    response = api_client.get("/api/schema/", HTTP_ACCEPT="application/json")
+    assert response.status_code == 200
+    assert "/api/recognize/" in response.json()["paths"]
+
+
+def test_the_interactive_docs_page_loads(api_client):
+    assert api_client.get("/api/docs/").status_code == 200
