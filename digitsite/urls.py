@@ -7,5 +7,7 @@ urlpatterns = [
     path("", include("recognizer.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/facts/", include("facts.urls")),
+    path("", include("submissions.urls")),
     path("admin/", admin.site.urls),
 ]

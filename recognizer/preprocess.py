@@ -20,6 +20,9 @@ MAX_PIXELS = 16_000_000
 WORK_SIDE = 320          # segmentation and cropping work on at most this many pixels a side
 MIN_CONTRAST = 0.12      # ink must differ from the background by this much (0..1) to count
 NOISE_FLOOR = 0.25       # share of the ink's contrast under which a pixel is background (JPEG artefacts)
+# MNIST strokes are about an eighth of a digit's height wide; pens on a canvas are anything from hairlines
+# to markers. Thinner strokes are thickened to this share of the digit's size before it is shrunk to 20x20.
+STROKE_TARGET = 0.12
 
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 
@@ -101,6 +104,48 @@ def working_size(width: int, height: int, max_side: int = WORK_SIDE) -> tuple[tu
     return (max(1, round(width * scale)), max(1, round(height * scale))), scale
 
 
+def _grow(mask: np.ndarray, radius: int) -> np.ndarray:
+    """Dilates a 2-D array by `radius` pixels, alternating cross and square steps (a rough disc)."""
+    padded = np.pad(mask, radius)
+    out = padded.copy()
+    for step in range(radius):
+        src = out.copy()
+        out[1:] = np.maximum(out[1:], src[:-1])
+        out[:-1] = np.maximum(out[:-1], src[1:])
+        out[:, 1:] = np.maximum(out[:, 1:], src[:, :-1])
+        out[:, :-1] = np.maximum(out[:, :-1], src[:, 1:])
+        if step % 2:
+            src = out.copy()
+            out[1:, 1:] = np.maximum(out[1:, 1:], src[:-1, :-1])
+            out[:-1, :-1] = np.maximum(out[:-1, :-1], src[1:, 1:])
+            out[1:, :-1] = np.maximum(out[1:, :-1], src[:-1, 1:])
+            out[:-1, 1:] = np.maximum(out[:-1, 1:], src[1:, :-1])
+    return out
+
+
+def stroke_width(crop: np.ndarray) -> float:
+    """Mean stroke width in pixels: twice the inked area over its outline (a long thin shape's width)."""
+    mask = crop >= 0.5
+    area = int(mask.sum())
+    if area == 0:
+        return 0.0
+    inner = mask.copy()
+    inner[1:] &= mask[:-1]; inner[:-1] &= mask[1:]
+    inner[:, 1:] &= mask[:, :-1]; inner[:, :-1] &= mask[:, 1:]
+    outline = area - int(inner.sum())
+    return 2.0 * area / max(outline, 1)
+
+
+def thicken_thin_strokes(crop: np.ndarray) -> np.ndarray:
+    """Grows hairline strokes to an MNIST-like width relative to the digit's size."""
+    side = max(crop.shape)
+    width = stroke_width(crop)
+    if width == 0 or width / side >= STROKE_TARGET:
+        return crop
+    radius = int(round((STROKE_TARGET * side - width) / 2))
+    return _grow(crop, radius) if radius >= 1 else crop
+
+
 def to_mnist(ink: np.ndarray) -> np.ndarray:
     """One digit's ink (any size) -> 28x28 float32: cropped, fitted into 20x20 keeping the aspect ratio,
     centred by centre of mass, peak ink 1."""
@@ -108,7 +153,7 @@ def to_mnist(ink: np.ndarray) -> np.ndarray:
     cols = np.flatnonzero(ink.max(axis=0) > 0)
     if rows.size == 0:
         return np.zeros((28, 28), np.float32)
-    crop = ink[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
+    crop = thicken_thin_strokes(ink[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1])
     h, w = crop.shape
     factor = 20.0 / max(h, w)
     size = (max(1, round(w * factor)), max(1, round(h * factor)))

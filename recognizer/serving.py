@@ -1,15 +1,34 @@
-"""The served networks: loaded once per process from WEIGHTS_DIR, with the metrics shipped beside them."""
+"""The served networks: the active ModelVersion of each arch, loaded per process and swapped when it changes.
+
+Each process asks the database which version is active at most every SERVING_CHECK_SECONDS; when it
+changed, the new weights are loaded completely (and their sha256 checked) before one reference is
+swapped, so a request sees either the old model or the new one, never half of either.
+"""
 from __future__ import annotations
 
+import hashlib
+import io
 import json
+import logging
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 
+from .models import ModelVersion
 from .nn.model import Sequential, load
+
+log = logging.getLogger(__name__)
+ARCHS = ("cnn", "mlp")
+
+
+class VersionError(Exception):
+    """An activation or rollback that cannot be done; the message says why."""
 
 
 @dataclass(frozen=True)
@@ -26,33 +45,141 @@ class LoadedModel:
 
 _lock = threading.Lock()
 _loaded: dict[str, LoadedModel] = {}
+_checked_at: dict[str, float] = {}
 
 
-def _load(arch: str) -> LoadedModel:
-    path = Path(settings.WEIGHTS_DIR) / f"{arch}.npz"
-    network, meta = load(path)
+def sha256_of(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def shipped_path(arch: str) -> Path:
+    return Path(settings.WEIGHTS_DIR) / f"{arch}.npz"
+
+
+def _shipped_metrics(path: Path) -> dict:
     metrics_file = path.with_suffix(".json")
-    metrics = json.loads(metrics_file.read_text()) if metrics_file.exists() else {}
-    return LoadedModel(arch=arch, version=meta.get("version", f"{arch}-1"), path=path,
-                       network=network, metrics=metrics)
+    return json.loads(metrics_file.read_text()) if metrics_file.exists() else {}
 
 
-def get_model(arch: str | None = None) -> LoadedModel:
-    """The model for `arch` (default: SERVED_ARCH), loaded on first use and kept for the process."""
-    arch = arch or settings.SERVED_ARCH
-    model = _loaded.get(arch)
-    if model is None:
-        with _lock:
-            model = _loaded.get(arch) or _load(arch)
-            _loaded[arch] = model
+def _meta_version(path: Path, arch: str) -> str:
+    with np.load(path, allow_pickle=False) as f:
+        meta = json.loads(str(f["meta"])) if "meta" in f.files else {}
+    return meta.get("version", f"{arch}-1")
+
+
+def register_shipped(arch: str) -> ModelVersion | None:
+    """Records the shipped WEIGHTS_DIR/<arch>.npz as version 1, active if nothing else is. Idempotent."""
+    path = shipped_path(arch)
+    if not path.exists():
+        return None
+    version, _ = ModelVersion.objects.get_or_create(
+        version=_meta_version(path, arch),
+        defaults={"arch": arch, "file": path.name, "sha256": sha256_of(path), "metrics": _shipped_metrics(path)})
+    try:
+        with transaction.atomic():
+            if not ModelVersion.objects.filter(arch=arch, is_active=True).exists():
+                ModelVersion.objects.filter(pk=version.pk).update(is_active=True, activated_at=timezone.now())
+    except IntegrityError:
+        pass  # another process activated a version at the same moment; theirs stands
+    return ModelVersion.objects.filter(arch=arch, is_active=True).first()
+
+
+def active_version(arch: str) -> ModelVersion | None:
+    """The version web processes serve for `arch`; on a fresh database, the shipped weights."""
+    return ModelVersion.objects.filter(arch=arch, is_active=True).first() or register_shipped(arch)
+
+
+def activate(version: ModelVersion) -> ModelVersion:
+    """Makes `version` the served one for its arch, in one transaction. Rejected versions are never served."""
+    if version.rejected:
+        raise VersionError(f"{version.version} failed the promotion gate and is never served.")
+    if not version.path.exists():
+        raise VersionError(f"{version.version}: its weights file {version.file} is missing.")
+    with transaction.atomic():
+        ModelVersion.objects.filter(arch=version.arch, is_active=True).exclude(pk=version.pk).update(is_active=False)
+        ModelVersion.objects.filter(pk=version.pk).update(is_active=True, activated_at=timezone.now())
+    version.refresh_from_db()
+    return version
+
+
+def rollback(arch: str) -> ModelVersion:
+    """Serves the newest servable version older than the active one."""
+    current = active_version(arch)
+    if current is None:
+        raise VersionError(f"No {arch} version is active.")
+    previous = (ModelVersion.objects.filter(arch=arch, rejected=False, pk__lt=current.pk)
+                .order_by("-pk").first())
+    if previous is None:
+        raise VersionError(f"{current.version} is the oldest {arch} version: there is nothing to roll back to.")
+    return activate(previous)
+
+
+def _load_file(arch: str, version: str, path: Path, *, sha256: str | None, metrics: dict) -> LoadedModel:
+    raw = path.read_bytes()
+    if sha256 and hashlib.sha256(raw).hexdigest() != sha256:
+        raise VersionError(f"{path.name} does not match the sha256 recorded for {version}")
+    network, _ = load(io.BytesIO(raw))
+    return LoadedModel(arch=arch, version=version, path=path, network=network, metrics=metrics)
+
+
+def _load_shipped(arch: str) -> LoadedModel:
+    path = shipped_path(arch)
+    return _load_file(arch, _meta_version(path, arch), path, sha256=None, metrics=_shipped_metrics(path))
+
+
+def _refresh(arch: str, current: LoadedModel | None) -> LoadedModel:
+    """Called under _lock: loads the active version if it is not the one `current` holds."""
+    _checked_at[arch] = time.monotonic()
+    try:
+        active = active_version(arch)
+    except Exception:  # whatever the database does, recognition keeps answering
+        log.warning("could not ask the database for the active %s version", arch, exc_info=True)
+        active = None
+    if active is None:
+        model = current or _load_shipped(arch)
+    elif current is not None and current.version == active.version:
+        return current
+    else:
+        try:
+            model = _load_file(arch, active.version, active.path, sha256=active.sha256, metrics=active.metrics)
+            log.info("serving %s (was %s)", model.version, current.version if current else "nothing")
+        except (OSError, ValueError, KeyError, VersionError):
+            log.exception("could not load %s; still serving %s", active.version,
+                          current.version if current else "the shipped weights")
+            model = current or _load_shipped(arch)
+    _loaded[arch] = model
     return model
 
 
+def get_model(arch: str | None = None) -> LoadedModel:
+    """The model for `arch` (default SERVED_ARCH): the active version, rechecked every SERVING_CHECK_SECONDS."""
+    arch = arch or settings.SERVED_ARCH
+    model = _loaded.get(arch)
+    if model is not None and time.monotonic() - _checked_at.get(arch, 0.0) < settings.SERVING_CHECK_SECONDS:
+        return model
+    if model is None:
+        with _lock:
+            return _loaded.get(arch) or _refresh(arch, None)
+    if not _lock.acquire(blocking=False):
+        return model  # another thread is checking or loading: keep answering with the current model
+    try:
+        return _refresh(arch, model)
+    finally:
+        _lock.release()
+
+
 def available_archs() -> list[str]:
-    return sorted(p.stem for p in Path(settings.WEIGHTS_DIR).glob("*.npz") if p.stem in ("cnn", "mlp"))
+    """Archs with shipped weights or an active version."""
+    found = {arch for arch in ARCHS if shipped_path(arch).exists()}
+    try:
+        found |= set(ModelVersion.objects.filter(is_active=True).values_list("arch", flat=True))
+    except Exception:  # the shipped files are enough to answer
+        log.warning("could not list the active versions", exc_info=True)
+    return sorted(found)
 
 
 def forget_loaded_models() -> None:
     """Drops the per-process cache (tests point WEIGHTS_DIR elsewhere)."""
     with _lock:
         _loaded.clear()
+        _checked_at.clear()

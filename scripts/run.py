@@ -1,4 +1,4 @@
-"""`make run`: gunicorn on 127.0.0.1:8000, plus a Celery worker and beat when Redis answers."""
+"""`make run`: gunicorn on 127.0.0.1:8000, plus a Celery worker and beat (with the nightly retrain) when Redis answers."""
 import os
 import socket
 import subprocess
@@ -28,10 +28,11 @@ def main() -> int:
     redis_url = env.get("REDIS_URL") or DEFAULT_REDIS
     if not redis_answers(redis_url):
         print(f"Redis is not reachable at {redis_url}: serving without Celery "
-              "(background jobs run in-process).", flush=True)
+              "(background jobs, retraining included, run in the web process).", flush=True)
         env.pop("REDIS_URL", None)
         return subprocess.call(web, cwd=ROOT, env=env)
     env["REDIS_URL"] = redis_url
+    subprocess.check_call([sys.executable, "manage.py", "setup_schedules"], cwd=ROOT, env=env)
     celery = str(BIN / "celery")
     procfile = ROOT / "var" / "Procfile"
     procfile.parent.mkdir(exist_ok=True)

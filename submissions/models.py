@@ -1,6 +1,48 @@
-"""Stored drawings: every successful recognition is kept with what the network saw and read."""
+"""Stored drawings and their labels: every recognition is kept with what the network saw, read and was told."""
 import numpy as np
+from django.conf import settings
 from django.db import models
+from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce, Length
+
+MAX_LABEL_DIGITS = 8  # the most digits the recognizer reads (recognizer.services.MAX_DIGITS)
+
+
+class LabelSource(models.TextChoices):
+    VISITOR = "visitor", "visitor"
+    STAFF = "staff", "staff"
+
+
+def newest_labels(source: str) -> models.QuerySet:
+    """The labels of the outer submission from one source, newest first (for Subquery and Exists)."""
+    return Label.objects.filter(submission=OuterRef("pk"), source=source).order_by("-created_at", "-id")
+
+
+class SubmissionQuerySet(models.QuerySet):
+    def with_labels(self) -> "SubmissionQuerySet":
+        """Annotates each submission with what its labels say, derived from the Label rows in the same query.
+
+        current_value/current_excluded follow the rule of `current_label`: the newest staff label, else the
+        visitor's. `correct` is None while there is no usable label (none yet, or excluded from training).
+        `flagged` marks a visitor label whose digit count differs from the segmentation, until staff review it.
+        """
+        staff, visitor = newest_labels(LabelSource.STAFF), newest_labels(LabelSource.VISITOR)
+        return self.annotate(
+            visitor_value=Subquery(visitor.values("value")[:1]),
+            staff_value=Subquery(staff.values("value")[:1]),
+            staff_excluded=Subquery(staff.values("excluded")[:1]),
+            reviewed=Exists(staff),
+            has_feedback=Exists(visitor),
+        ).annotate(
+            current_value=Case(When(reviewed=True, then=F("staff_value")), default=F("visitor_value")),
+            current_excluded=Coalesce(F("staff_excluded"), Value(False)),
+            flagged=Case(When(Q(reviewed=False, has_feedback=True) & ~Q(digit_count=Length("visitor_value")),
+                              then=Value(True)), default=Value(False), output_field=models.BooleanField()),
+        ).annotate(
+            correct=Case(When(Q(current_value__isnull=True) | Q(current_excluded=True), then=Value(None)),
+                         When(current_value=F("number"), then=Value(True)),
+                         default=Value(False), output_field=models.BooleanField(null=True)),
+        )
 
 
 class Submission(models.Model):
@@ -14,6 +56,8 @@ class Submission(models.Model):
     visitor = models.CharField(max_length=64, db_index=True, help_text="the visitor's session id")
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
+    objects = SubmissionQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at", "-id"]
 
@@ -22,5 +66,38 @@ class Submission(models.Model):
 
     def input_array(self) -> np.ndarray:
         """The 28x28 inputs as float32 0..1, shape (digit_count, 28, 28)."""
-        raw = np.frombuffer(bytes(self.inputs), dtype=np.uint8)
-        return raw.reshape(self.digit_count, 28, 28).astype(np.float32) / 255
+        return self.input_bytes().astype(np.float32) / 255
+
+    def input_bytes(self) -> np.ndarray:
+        """The 28x28 inputs as stored, uint8 0..255, shape (digit_count, 28, 28)."""
+        return np.frombuffer(bytes(self.inputs), dtype=np.uint8).reshape(self.digit_count, 28, 28)
+
+
+class Label(models.Model):
+    """What a drawing really shows, as a visitor or a staff member said; rows are only ever added (audit trail)."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="labels")
+    value = models.CharField(max_length=MAX_LABEL_DIGITS, blank=True,
+                             help_text="the number as digits; empty when excluded")
+    excluded = models.BooleanField(default=False, help_text="not a number: keep out of training")
+    source = models.CharField(max_length=8, choices=LabelSource.choices)
+    # PROTECT: a staff member who labelled stays in the audit trail; deactivate them instead of deleting.
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                           related_name="submission_labels")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["submission", "source", "-created_at"], name="label_newest_by_source")]
+        constraints = [
+            models.UniqueConstraint(fields=["submission"], condition=Q(source="visitor"),
+                                    name="label_one_visitor_label_per_submission"),
+            models.CheckConstraint(condition=Q(excluded=True, value="") | Q(excluded=False, value__gt=""),
+                                   name="label_value_or_excluded"),
+            models.CheckConstraint(condition=Q(source="visitor", by__isnull=True, excluded=False)
+                                   | Q(source="staff", by__isnull=False),
+                                   name="label_by_matches_source"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{'excluded' if self.excluded else self.value} by {self.by or self.source}"

@@ -1,19 +1,26 @@
-"""Writing submissions: the image file and its row together, or neither."""
+"""Writing submissions and their labels: the image file and its row together, or neither; labels only added."""
 from __future__ import annotations
 
 import logging
 import os
+import re
 import uuid
 
 import numpy as np
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q, QuerySet
+from django.db.models.functions import Length
 from django.utils import timezone
+from rest_framework import status
 
+from digitsite.api_errors import ApiError
 from recognizer.services import Recognition
 
-from .models import Submission
+from .models import MAX_LABEL_DIGITS, Label, LabelSource, Submission
 
 log = logging.getLogger(__name__)
 EXTENSIONS = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp"}
@@ -58,3 +65,131 @@ def unreferenced_files(*, older_than_seconds: float = 3600) -> list[str]:
             if rel not in referenced and os.path.getmtime(full) < cutoff:
                 found.append(rel)
     return found
+
+
+LABEL_PATTERN = re.compile(rf"\A[0-9]{{1,{MAX_LABEL_DIGITS}}}\Z")
+LABEL_RULE = f"A label is the number as 1 to {MAX_LABEL_DIGITS} digits, like 47."
+
+
+def clean_label(value: str) -> str:
+    """The label as stored (digits only, surrounding spaces dropped); raises ApiError("invalid_label") otherwise."""
+    value = str(value).strip()
+    if not LABEL_PATTERN.fullmatch(value):
+        raise ApiError("invalid_label", LABEL_RULE)
+    return value
+
+
+def can_label(user: AbstractBaseUser) -> bool:
+    """Only active staff with the change permission on submissions may label drawings."""
+    return bool(user.is_active and user.is_staff and user.has_perm("submissions.change_submission"))
+
+
+def current_label(submission: Submission) -> Label | None:
+    """The label that counts: the newest staff label, else the visitor's, else None."""
+    labels = submission.labels.order_by("-created_at", "-id")
+    return labels.filter(source=LabelSource.STAFF).first() or labels.filter(source=LabelSource.VISITOR).first()
+
+
+def label_history(submission: Submission) -> QuerySet[Label]:
+    """Every label the drawing was given, newest first, with who gave it."""
+    return submission.labels.select_related("by").order_by("-created_at", "-id")
+
+
+@transaction.atomic
+def submission_feedback(*, submission: Submission, visitor: str, correct: bool | None = None,
+                        label: str | None = None) -> Label:
+    """The visitor who drew it says what it is, once: `correct=True` (it was read right) or the `label` they meant.
+
+    A label whose digit count differs from the segmentation is kept as given: `with_labels()` flags it for staff.
+    """
+    if submission.visitor != visitor:
+        raise ApiError("not_your_submission", "Only the visitor who drew this can say what it is.",
+                       status.HTTP_403_FORBIDDEN)
+    if (correct is None) == (label is None) or correct is False:
+        raise ApiError("invalid_feedback", 'Send either {"correct": true} or {"label": "47"}.')
+    value = submission.number if correct else clean_label(label)
+    already = ApiError("feedback_already_given", "You already said what this drawing is.", status.HTTP_409_CONFLICT)
+    if submission.labels.filter(source=LabelSource.VISITOR).exists():
+        raise already
+    try:
+        with transaction.atomic():
+            return Label.objects.create(submission=submission, value=value, source=LabelSource.VISITOR)
+    except IntegrityError:  # a concurrent request gave feedback first: the unique constraint keeps one
+        raise already from None
+
+
+def _staff_label(*, submission: Submission, by: AbstractBaseUser, value: str = "", excluded: bool = False) -> Label:
+    if not can_label(by):
+        raise PermissionDenied("Only staff with the change permission on submissions can label drawings.")
+    return Label.objects.create(submission=submission, value=value, excluded=excluded, source=LabelSource.STAFF, by=by)
+
+
+@transaction.atomic
+def submission_relabel(*, submission: Submission, label: str, by: AbstractBaseUser) -> Label:
+    """A staff member says what the drawing shows; it overrides the visitor's label."""
+    return _staff_label(submission=submission, by=by, value=clean_label(label))
+
+
+@transaction.atomic
+def submission_exclude(*, submission: Submission, by: AbstractBaseUser) -> Label:
+    """A staff member says it is not a number: it stays stored but is kept out of training."""
+    return _staff_label(submission=submission, by=by, excluded=True)
+
+
+@transaction.atomic
+def submission_accept_prediction(*, submission: Submission, by: AbstractBaseUser) -> Label:
+    """A staff member confirms the number read is what was drawn."""
+    return _staff_label(submission=submission, by=by, value=submission.number)
+
+
+@transaction.atomic
+def labels_import(*, rows: list[tuple[int, str]], by: AbstractBaseUser) -> list[Label]:
+    """Staff labels for many submissions, all or nothing; a label "x" excludes the drawing from training."""
+    submissions = Submission.objects.in_bulk([submission_id for submission_id, _ in rows])
+    labels = []
+    for submission_id, label in rows:
+        submission = submissions.get(submission_id)
+        if submission is None:
+            raise Submission.DoesNotExist(f"no submission #{submission_id}")
+        if label.strip().lower() == "x":
+            labels.append(submission_exclude(submission=submission, by=by))
+        else:
+            labels.append(submission_relabel(submission=submission, label=label, by=by))
+    return labels
+
+
+def review_queue() -> QuerySet[Submission]:
+    """Drawings no staff member has labelled yet, the least confident reading first."""
+    return Submission.objects.with_labels().filter(reviewed=False).order_by("min_confidence", "id")
+
+
+def next_for_review(*, after: Submission | None = None) -> Submission | None:
+    """The next drawing to review after `after` in the queue's order, wrapping round to the start (skipped ones)."""
+    queue = review_queue()
+    if after is not None:
+        later = queue.filter(Q(min_confidence__gt=after.min_confidence)
+                             | Q(min_confidence=after.min_confidence, id__gt=after.id)).first()
+        if later is not None:
+            return later
+    return queue.first()
+
+
+def labelled_digits(*, include_visitor_labels: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Training data from labelled drawings: inputs uint8 (N, 28, 28), labels uint8 (N,), submission_ids int64 (N,).
+
+    One row per digit, in submission id order. A drawing counts when its current label (staff only, unless
+    `include_visitor_labels`) is not excluded and has as many digits as were segmented, so the digits pair up.
+    """
+    value = "current_value" if include_visitor_labels else "staff_value"
+    labelled = (Submission.objects.with_labels()
+                .filter(**{f"{value}__isnull": False}, current_excluded=False)
+                .alias(label_length=Length(value)).filter(label_length=F("digit_count"))
+                .order_by("id").only("id", "inputs", "digit_count"))
+    inputs, labels, ids = [], [], []
+    for submission in labelled.iterator(chunk_size=500):
+        inputs.append(submission.input_bytes())
+        labels.append(np.array([int(ch) for ch in getattr(submission, value)], dtype=np.uint8))
+        ids.append(np.full(submission.digit_count, submission.pk, dtype=np.int64))
+    if not inputs:
+        return np.zeros((0, 28, 28), np.uint8), np.zeros(0, np.uint8), np.zeros(0, np.int64)
+    return np.concatenate(inputs), np.concatenate(labels), np.concatenate(ids)

@@ -121,3 +121,46 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# Facts
+# The Numbers API (HTTP only, often down): how long we wait for it, how much of a request it may take,
+# and after how many failures in a row the client stops calling it, and for how long.
+NUMBERS_API_URL = env_str("NUMBERS_API_URL", "http://numbersapi.com")
+NUMBERS_API_CONNECT_TIMEOUT = env_float("NUMBERS_API_CONNECT_TIMEOUT", 0.5)
+NUMBERS_API_READ_TIMEOUT = env_float("NUMBERS_API_READ_TIMEOUT", 1.5)
+FACT_BUDGET_SECONDS = env_float("FACT_BUDGET_SECONDS", 0.3)
+NUMBERS_API_BREAKER_FAILURES = int(env_float("NUMBERS_API_BREAKER_FAILURES", 5))
+NUMBERS_API_BREAKER_COOLDOWN = env_float("NUMBERS_API_BREAKER_COOLDOWN", 60.0)
+# End of Facts
+
+# Retraining
+# Runs are queued on Redis for a Celery worker; without REDIS_URL they train in a thread of the process
+# that asked (the `retrain` command trains in the foreground).
+RETRAIN_EPOCHS = int(env_float("RETRAIN_EPOCHS", 1))
+RETRAIN_BATCH_SIZE = int(env_float("RETRAIN_BATCH_SIZE", 128))
+RETRAIN_LR = env_float("RETRAIN_LR", 2e-4)                      # fine-tuning the active weights
+RETRAIN_SCRATCH_LR = env_float("RETRAIN_SCRATCH_LR", 1e-3)      # --from-scratch
+RETRAIN_SEED = int(env_float("RETRAIN_SEED", 0))
+# Drawings are this share of each epoch's samples, each drawn at most RETRAIN_MAX_OVERSAMPLE times as
+# often as one MNIST digit, so a few hundred of them matter next to 60k MNIST digits.
+RETRAIN_DRAWING_SHARE = env_float("RETRAIN_DRAWING_SHARE", 0.3)
+RETRAIN_MAX_OVERSAMPLE = env_float("RETRAIN_MAX_OVERSAMPLE", 50)
+RETRAIN_VISITOR_LABELS = env_bool("RETRAIN_VISITOR_LABELS", False)
+# Drawings whose submission id is a multiple of this are the holdout: never trained on, only measured.
+RETRAIN_HOLDOUT_EVERY = int(env_float("RETRAIN_HOLDOUT_EVERY", 5))
+# Promotion gate: MNIST test accuracy may drop by at most this much (0.001 = 0.1 point); holdout not at all.
+RETRAIN_MAX_MNIST_DROP = env_float("RETRAIN_MAX_MNIST_DROP", 0.001)
+# A run writes its progress (and extends its lock) at most this often; one silent for RETRAIN_STALE_SECONDS
+# is taken for dead (its worker was killed) and marked failed.
+RETRAIN_PROGRESS_SECONDS = env_float("RETRAIN_PROGRESS_SECONDS", 2.0)
+RETRAIN_STALE_SECONDS = env_float("RETRAIN_STALE_SECONDS", 300)
+RETRAIN_LOCK_TIMEOUT = env_float("RETRAIN_LOCK_TIMEOUT", 300)
+# The nightly retrain that `manage.py setup_schedules` creates (crontab, UTC; edit it in the admin later).
+RETRAIN_SCHEDULE_ARCH = env_str("RETRAIN_SCHEDULE_ARCH", "cnn")
+RETRAIN_SCHEDULE_CRONTAB = env_str("RETRAIN_SCHEDULE_CRONTAB", "30 3 * * *")
+# Each web process asks the database which version is active at most this often, and reloads when it changed.
+SERVING_CHECK_SECONDS = env_float("SERVING_CHECK_SECONDS", 3.0)
+# A message not acknowledged this long is redelivered: longer than any run may take.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 600}
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# End of Retraining

@@ -1,6 +1,10 @@
 """Settings for pytest: fast password hashing, no throttling surprises, plain static storage."""
+import os
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F401,F403
-from .base import REST_FRAMEWORK
+from .base import DATABASES, REST_FRAMEWORK
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
@@ -8,3 +12,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": "10000/min"}}
+
+# SQLite tests use a file, not memory, so the Celery worker process a test starts sees the test database
+# (it gets DATABASE_URL=sqlite:///<this file>); one file per pytest process, removed when the session ends.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["TEST"] = {"NAME": str(Path(tempfile.gettempdir()) / f"digitsite-test-{os.getpid()}.sqlite3")}

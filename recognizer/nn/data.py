@@ -71,7 +71,7 @@ def mnist_from_pickle(raw_gz: bytes) -> dict[str, np.ndarray]:
     """The classic mnist.pkl.gz: ((x, y) train 50k, validation 10k, test 10k), pixels as floats k/256."""
     try:
         train, valid, test = restricted_loads(gzip.decompress(raw_gz))
-    except (ValueError, TypeError, EOFError) as exc:
+    except (pickle.UnpicklingError, OSError, ValueError, TypeError, EOFError) as exc:
         raise DataError(f"mnist.pkl.gz is not the expected (train, valid, test) tuple: {exc}") from exc
 
     def to_uint8(x):

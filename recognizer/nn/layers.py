@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 
 
 class Layer:
@@ -17,6 +18,10 @@ class Layer:
 
     def backward(self, dy: np.ndarray) -> np.ndarray:
         raise NotImplementedError
+
+    def backward_params(self, dy: np.ndarray) -> None:
+        """Fills self.grads without computing dx, for a first layer whose input needs no gradient."""
+        self.backward(dy)
 
     def config(self) -> dict:
         return {"type": type(self).__name__}
@@ -41,8 +46,11 @@ class Dense(Layer):
         return x @ self.params["W"] + self.params["b"]
 
     def backward(self, dy):
-        self.grads.update(W=self.x.T @ dy, b=dy.sum(axis=0))
+        self.backward_params(dy)
         return dy @ self.params["W"].T
+
+    def backward_params(self, dy):
+        self.grads.update(W=self.x.T @ dy, b=dy.sum(axis=0))
 
     def config(self):
         return {"type": "Dense", "n_in": self.n_in, "n_out": self.n_out}
@@ -52,23 +60,30 @@ class Dense(Layer):
 
 
 def im2col(xpad: np.ndarray, kh: int, kw: int) -> np.ndarray:
-    """(N, H, W, C) padded input -> (N, Ho, Wo, kh, kw, C) patches, one contiguous copy."""
-    n, h, w, c = xpad.shape
-    ho, wo = h - kh + 1, w - kw + 1
-    cols = np.empty((n, ho, wo, kh, kw, c), dtype=xpad.dtype)
-    for i in range(kh):
-        for j in range(kw):
-            cols[:, :, :, i, j, :] = xpad[:, i:i + ho, j:j + wo, :]
-    return cols
+    """(N, H, W, C) padded input -> (N, Ho, Wo, kh, kw, C) patches, one contiguous copy.
+
+    One copy of a strided window view: numpy then moves kw * C contiguous values at a time, where copying
+    the kh * kw shifted slices one by one moved only C (a single value for the first layer's grey image).
+    """
+    windows = sliding_window_view(xpad, (kh, kw), axis=(1, 2))          # (N, Ho, Wo, C, kh, kw), no copy
+    return np.ascontiguousarray(windows.transpose(0, 1, 2, 4, 5, 3))
 
 
-def col2im(dcols: np.ndarray, padded_shape: tuple) -> np.ndarray:
-    """The adjoint of im2col: sums each patch gradient back onto the padded input."""
-    _, ho, wo, kh, kw, _ = dcols.shape
-    dxpad = np.zeros(padded_shape, dtype=dcols.dtype)
+def col2im_matmul(dy: np.ndarray, W: np.ndarray, padded_shape: tuple) -> np.ndarray:
+    """col2im(dy @ W.T) for dy (N, Ho, Wo, C_out) and W (kh, kw, C_in, C_out): the gradient on the padded input.
+
+    Kernel offset by kernel offset, dy @ W[i, j].T is added back where that offset's patches came from:
+    the same sums, without the (N, Ho, Wo, kh, kw, C_in) array, and every add moves whole contiguous rows.
+    """
+    kh, kw, c_in, c_out = W.shape
+    n, ho, wo, _ = dy.shape
+    dy2 = dy.reshape(-1, c_out)
+    dxpad = np.zeros(padded_shape, dtype=dy.dtype)
+    share = np.empty((n * ho * wo, c_in), dtype=dy.dtype)
     for i in range(kh):
         for j in range(kw):
-            dxpad[:, i:i + ho, j:j + wo, :] += dcols[:, :, :, i, j, :]
+            np.matmul(dy2, W[i, j].T, out=share)
+            dxpad[:, i:i + ho, j:j + wo, :] += share.reshape(n, ho, wo, c_in)
     return dxpad
 
 
@@ -91,18 +106,19 @@ class Conv2D(Layer):
         cols = im2col(xpad, k, k)
         n, ho, wo = cols.shape[:3]
         self.cols = cols.reshape(n * ho * wo, -1)
-        y = self.cols @ self.params["W"].reshape(-1, self.c_out) + self.params["b"]
+        y = self.cols @ self.params["W"].reshape(-1, self.c_out)
+        y += self.params["b"]
         return y.reshape(n, ho, wo, self.c_out)
 
     def backward(self, dy):
-        n, ho, wo, _ = dy.shape
-        k, p = self.kernel, self.padding
-        dy2 = dy.reshape(-1, self.c_out)
-        W = self.params["W"]
-        self.grads.update(W=(self.cols.T @ dy2).reshape(W.shape), b=dy2.sum(axis=0))
-        dcols = (dy2 @ W.reshape(-1, self.c_out).T).reshape(n, ho, wo, k, k, self.c_in)
-        dxpad = col2im(dcols, self.padded_shape)
+        self.backward_params(dy)
+        p = self.padding
+        dxpad = col2im_matmul(dy, self.params["W"], self.padded_shape)
         return dxpad[:, p:dxpad.shape[1] - p, p:dxpad.shape[2] - p, :] if p else dxpad
+
+    def backward_params(self, dy):
+        dy2 = dy.reshape(-1, self.c_out)
+        self.grads.update(W=(self.cols.T @ dy2).reshape(self.params["W"].shape), b=dy2.sum(axis=0))
 
     def config(self):
         return {"type": "Conv2D", "c_in": self.c_in, "c_out": self.c_out,
@@ -115,32 +131,38 @@ class Conv2D(Layer):
 
 
 class MaxPool2D(Layer):
-    """Non-overlapping size x size max pooling; the gradient goes to the first maximum of each window."""
+    """Non-overlapping size x size max pooling (rows and columns past a whole window are dropped);
+    the gradient goes to the first maximum of each window."""
 
     def __init__(self, size: int = 2):
         super().__init__()
         self.size = size
 
-    def _offsets(self):
-        return [(i, j) for i in range(self.size) for j in range(self.size)]
+    def _windows(self, x):
+        """Strided views of x, one per position in the window, in row-major order."""
+        s = self.size
+        h, w = x.shape[1] - x.shape[1] % s, x.shape[2] - x.shape[2] % s
+        return [x[:, i:h:s, j:w:s, :] for i in range(s) for j in range(s)]
 
     def forward(self, x):
-        s = self.size
         self.x = x
-        y = x[:, ::s, ::s, :].copy()
-        for i, j in self._offsets()[1:]:
-            np.maximum(y, x[:, i::s, j::s, :], out=y)
+        first, *others = self._windows(x)
+        y = first.copy()
+        for view in others:
+            np.maximum(y, view, out=y)
         self.y = y
         return y
 
     def backward(self, dy):
-        s = self.size
-        dx = np.zeros_like(self.x)
-        taken = np.zeros(self.y.shape, dtype=bool)
-        for i, j in self._offsets():
-            first_max = (self.x[:, i::s, j::s, :] == self.y) & ~taken
-            taken |= first_max
-            dx[:, i::s, j::s, :] = dy * first_max
+        whole_windows = all(d % self.size == 0 for d in self.x.shape[1:3])
+        dx = np.empty_like(self.x) if whole_windows else np.zeros_like(self.x)
+        taken = None
+        for view, dx_view in zip(self._windows(self.x), self._windows(dx)):
+            is_max = view == self.y
+            # for booleans a > b is "a and not b": a maximum no earlier position in the window has claimed
+            first_max = is_max if taken is None else np.greater(is_max, taken)
+            np.multiply(dy, first_max, out=dx_view)
+            taken = first_max if taken is None else np.logical_or(taken, first_max, out=taken)
         return dx
 
     def config(self):

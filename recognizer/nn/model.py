@@ -35,10 +35,16 @@ class Sequential:
             x = layer.forward(x)
         return x
 
-    def backward(self, dy: np.ndarray) -> np.ndarray:
-        for layer in reversed(self.layers):
+    def backward(self, dy: np.ndarray, *, input_grad: bool = True) -> np.ndarray | None:
+        """Fills every layer's grads and returns d loss / d input; with input_grad=False it returns None and
+        skips that last gradient, which training never uses and which is half of a first conv layer's cost."""
+        first, *rest = self.layers
+        for layer in reversed(rest):
             dy = layer.backward(dy)
-        return dy
+        if input_grad:
+            return first.backward(dy)
+        first.backward_params(dy)
+        return None
 
     def predict_proba(self, images: np.ndarray, batch_size: int = 512) -> np.ndarray:
         """Class probabilities (N, 10) for images (N, 28, 28) scaled 0..1, ink bright on dark."""

@@ -73,7 +73,7 @@ def fit(model: Sequential, images: np.ndarray, labels: np.ndarray, cfg: TrainCon
             y = labels[idx].astype(np.int64)
             logits = model.forward(x)
             loss = loss_fn.forward(logits, y)
-            model.backward(loss_fn.backward())
+            model.backward(loss_fn.backward(), input_grad=False)
             opt.lr = cosine_lr(cfg, (epoch - 1) * batches + b, total_steps)
             opt.step()
             loss_sum += loss * len(idx)

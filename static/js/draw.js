@@ -244,7 +244,7 @@
     feedback.dataset.submissionId = result.submission_id;
     reading.classList.remove("outdated");
     reading.hidden = false;
-    say(`Read ${result.number}, ${percent(sure)} sure.`);
+    say(`Read ${result.number}, ${percent(sure)} sure.`, { spokenOnly: true });
   }
 
   function digitItem(d, index) {
@@ -292,13 +292,16 @@
     fact.source.textContent = SOURCES[found.source] || found.source;
   }
 
-  function say(message) {
+  function say(message, { spokenOnly = false } = {}) {
     statusLine.classList.remove("error");
+    // Once a reading is shown, the big number says it; the status stays for screen readers.
+    statusLine.classList.toggle("visually-hidden", spokenOnly);
     statusLine.textContent = message;
   }
 
   function sayError(message) {
     reading.hidden = true;
+    statusLine.classList.remove("visually-hidden");
     statusLine.classList.add("error");
     statusLine.textContent = message;
   }

@@ -4,7 +4,7 @@ import pytest
 
 from recognizer.nn.layers import Conv2D, Dense, Dropout, Flatten, MaxPool2D, ReLU, Sigmoid
 from recognizer.nn.losses import SoftmaxCrossEntropy
-from recognizer.nn.model import from_architecture
+from recognizer.nn.model import cnn_spec, from_architecture
 
 from .numerical import numerical_gradient, relative_error
 
@@ -40,6 +40,7 @@ LAYERS = {
     "Conv2D with padding": (lambda rng: Conv2D(2, 3, kernel=3, padding=1, rng=rng, dtype=np.float64),
                             (2, 4, 5, 2), "normal"),
     "MaxPool2D": (lambda rng: MaxPool2D(2), (2, 4, 6, 3), "distinct"),
+    "MaxPool2D with rows and columns past the last window": (lambda rng: MaxPool2D(2), (2, 5, 7, 3), "distinct"),
     "ReLU": (lambda rng: ReLU(), (3, 7), "away from zero"),
     "Sigmoid": (lambda rng: Sigmoid(), (3, 7), "normal"),
     "Flatten": (lambda rng: Flatten(), (2, 3, 3, 2), "normal"),
@@ -89,6 +90,48 @@ def test_max_pooling_sends_a_tied_window_its_gradient_once_to_the_first_maximum(
     layer.forward(x)
     dx = layer.backward(np.full((1, 1, 1, 1), 3.0))
     assert dx[0, :, :, 0].tolist() == [[3.0, 0.0], [0.0, 0.0]]
+
+
+def test_max_pooling_drops_rows_and_columns_past_the_last_whole_window():
+    layer = MaxPool2D(2)
+    x = np.arange(15.0).reshape(1, 3, 5, 1)
+    y = layer.forward(x)
+    dx = layer.backward(np.ones_like(y))
+    assert y.shape[1:] == layer.output_shape(x.shape[1:]) == (1, 2, 1)
+    assert y[0, :, :, 0].tolist() == [[6.0, 8.0]]
+    assert dx[0, :, :, 0].tolist() == [[0, 0, 0, 0, 0], [0, 1, 0, 1, 0], [0, 0, 0, 0, 0]]
+
+
+@pytest.mark.parametrize("make_layer", [
+    lambda rng: Dense(5, 3, rng=rng, dtype=np.float64),
+    lambda rng: Conv2D(1, 3, kernel=3, padding=1, rng=rng, dtype=np.float64),
+    lambda rng: ReLU(),
+], ids=["Dense", "Conv2D", "ReLU"])
+def test_backward_params_fills_the_same_gradients_as_backward(make_layer):
+    rng = np.random.default_rng(4)
+    layer = make_layer(rng)
+    x = rng.standard_normal((2, 5) if isinstance(layer, (Dense, ReLU)) else (2, 4, 4, 1))
+    dy = rng.standard_normal(layer.forward(x).shape)
+    layer.backward(dy)
+    full = {k: g.copy() for k, g in layer.grads.items()}
+    layer.grads.clear()
+
+    assert layer.backward_params(dy) is None
+    assert full.keys() == layer.grads.keys()
+    assert all(np.array_equal(full[k], layer.grads[k]) for k in full)
+
+
+def test_a_model_asked_for_no_input_gradient_fills_the_same_parameter_gradients():
+    model = from_architecture(cnn_spec(c1=2, c2=3, hidden=8), seed=0, dtype=np.float64)
+    model.train(False)
+    x = np.random.default_rng(0).random((2, 28, 28))
+    dy = np.random.default_rng(1).standard_normal((2, 10))
+    model.forward(x)
+    assert model.backward(dy).shape == (2, 28, 28, 1)
+    full = [grads[name].copy() for _, grads, name in model.parameters()]
+
+    assert model.backward(dy, input_grad=False) is None
+    assert all(np.array_equal(a, grads[name]) for a, (_, grads, name) in zip(full, model.parameters()))
 
 
 @pytest.mark.parametrize("weighted", [False, True], ids=["unweighted", "weighted per example"])

@@ -1,0 +1,121 @@
+"""Throughput and latency of POST /api/recognize/ under gunicorn, with concurrent clients on loopback.
+
+Run by hand: .venv/bin/python bench/api_speed.py [--seconds 20] [--clients 4] [--workers 2]
+Uses DATABASE_URL when set (PostgreSQL), else a throwaway SQLite file. The baseline, measured in the
+same run against the same server, is GET /healthz: the floor of a request through Django and the database.
+Targets: p50 <= 15 ms for one digit, >= 150 req/s on 2 cores.
+"""
+import argparse
+import base64
+import http.client
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def one_digit_bodies(n: int) -> list[bytes]:
+    from tests.drawings import data_url, drawing
+    encodings = ["png_transparent", "jpeg_white", "png_dark"]
+    return [json.dumps({"image": data_url(drawing(str(i % 10), encoding=encodings[i % 3], canvas=(400, 400), seed=i),
+                                          "image/jpeg" if i % 3 == 1 else "image/png")}).encode() for i in range(n)]
+
+
+def hammer(port: int, method: str, path: str, bodies: list[bytes] | None, seconds: float, clients: int):
+    """Each client sends requests back to back for `seconds`; returns latencies (s) and error count."""
+    latencies, errors, lock = [], [0], threading.Lock()
+    deadline = time.perf_counter() + seconds
+
+    def client(k: int):
+        conn, i, mine, bad = http.client.HTTPConnection("127.0.0.1", port, timeout=10), k, [], 0
+        while time.perf_counter() < deadline:
+            body = bodies[i % len(bodies)] if bodies else None
+            started = time.perf_counter()
+            try:
+                conn.request(method, path, body=body, headers={"Content-Type": "application/json"})
+                resp = conn.getresponse()
+                resp.read()
+                ok = resp.status in (200, 201)
+            except OSError:
+                ok = False
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            mine.append(time.perf_counter() - started)
+            bad += not ok
+            i += clients
+        with lock:
+            latencies.extend(mine)
+            errors[0] += bad
+
+    threads = [threading.Thread(target=client, args=(k,)) for k in range(clients)]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return np.array(latencies), errors[0], time.perf_counter() - started
+
+
+def report(name: str, lat: np.ndarray, errors: int, wall: float) -> float:
+    rps = len(lat) / wall
+    print(f"{name:<28} {len(lat):>6} requests  {rps:7.1f} req/s  p50 {np.median(lat) * 1000:6.2f} ms  "
+          f"p99 {np.percentile(lat, 99) * 1000:6.2f} ms  errors {errors}")
+    return rps
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=float, default=15)
+    parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="digitsite-bench-"))
+    port = free_port()
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="digitsite.settings.local", DEBUG="false", VAR_DIR=str(tmp),
+               API_THROTTLE_RATE="1000000/min", NUMBERS_API_URL=f"http://127.0.0.1:{free_port()}",
+               LOG_LEVEL="WARNING")
+    python = str(Path(sys.executable))
+    subprocess.run([python, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
+    server = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "digitsite.wsgi", "--bind",
+                               f"127.0.0.1:{port}", "--workers", str(args.workers), "--log-level", "warning"],
+                              cwd=ROOT, env=env)
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        bodies = one_digit_bodies(60)
+        hammer(port, "POST", "/api/recognize/", bodies, 2, args.clients)         # warm-up: load models
+        print(f"gunicorn {args.workers} workers, {args.clients} clients, {args.seconds:.0f} s each, "
+              f"database {'PostgreSQL' if os.environ.get('DATABASE_URL') else 'SQLite'}, {os.cpu_count()} cores")
+        base = report("GET /healthz (baseline)", *hammer(port, "GET", "/healthz", None, args.seconds, args.clients))
+        lat, errors, wall = hammer(port, "POST", "/api/recognize/", bodies, args.seconds, args.clients)
+        rps = report("POST /api/recognize/ 1 digit", lat, errors, wall)
+        print(f"ratio recognize/healthz throughput: {rps / base:.2f}")
+        print(f"targets: p50 <= 15 ms ({'met' if np.median(lat) <= 0.015 else 'NOT met'}), "
+              f">= 150 req/s ({'met' if rps >= 150 else 'NOT met'})")
+    finally:
+        server.terminate()
+        server.wait(10)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

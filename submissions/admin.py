@@ -1,0 +1,323 @@
+"""The admin of drawings: look at them, label them fast, and see how the network does against the labels."""
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+
+from recognizer.api import png_data_url
+
+from .forms import LabelForm
+from .models import Label, Submission
+from .services import (label_history, next_for_review, review_queue, submission_accept_prediction,
+                       submission_exclude, submission_relabel)
+from .stats import compute_stats, confusion_svg
+
+CONFIDENCE_BANDS = {
+    "lt50": ("under 50%", 0.0, 0.5),
+    "50-80": ("50–80%", 0.5, 0.8),
+    "80-95": ("80–95%", 0.8, 0.95),
+    "95+": ("95% and over", 0.95, None),
+}
+
+
+def drawing_html(submission: Submission, *, height: int) -> SafeString:
+    url = reverse("submissions:image", args=[submission.pk])
+    return format_html('<img src="{}" alt="drawing #{}" loading="lazy" style="height:{}px;max-width:100%;'
+                       'background:#fff;border:1px solid #ccc;border-radius:4px">', url, submission.pk, height)
+
+
+def inputs_html(submission: Submission, *, size: int = 112) -> SafeString:
+    """The 28x28 images the network saw, enlarged without smoothing so each pixel shows."""
+    return format_html_join(
+        " ", '<img src="{}" alt="input {} of the network" width="{}" height="{}" '
+             'style="image-rendering:pixelated;border:1px solid #ccc">',
+        ((png_data_url(image), i + 1, size, size) for i, image in enumerate(submission.input_array())))
+
+
+def probability_bars_html(submission: Submission) -> SafeString:
+    """Per digit read, a bar per class 0-9 as wide as its probability; the chosen class is highlighted."""
+    blocks = []
+    for position, reading in enumerate(submission.digits, start=1):
+        rows = format_html_join(
+            "", '<div style="display:flex;align-items:center;gap:6px;font:12px monospace">'
+                '<span style="width:1ch">{}</span><span style="display:inline-block;width:160px;background:#eee">'
+                '<span style="display:block;height:10px;width:{}%;background:{}"></span></span>'
+                '<span>{}</span></div>',
+            ((d, f"{p * 100:.1f}", "#2e7d32" if d == reading["digit"] else "#90a4ae", f"{p:.1%}")
+             for d, p in enumerate(reading["probabilities"])))
+        blocks.append(format_html('<div style="display:inline-block;margin:0 18px 8px 0;vertical-align:top">'
+                                  '<strong>digit {}: {}</strong> ({}){}</div>',
+                                  position, reading["digit"], f'{reading["confidence"]:.1%}', rows))
+    return mark_safe("".join(blocks))  # each block was built by format_html
+
+
+class ReadDigitFilter(admin.SimpleListFilter):
+    title = "read digit"
+    parameter_name = "read_digit"
+
+    def lookups(self, request, model_admin):
+        return [(str(d), str(d)) for d in range(10)]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(number__contains=self.value()) if self.value() else queryset
+
+
+class LabelFilter(admin.SimpleListFilter):
+    title = "label"
+    parameter_name = "label"
+
+    def lookups(self, request, model_admin):
+        return [("none", "no label"), ("excluded", "excluded")] + [(str(d), f"has a {d}") for d in range(10)]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "none":
+            return queryset.filter(current_value__isnull=True, current_excluded=False)
+        if value == "excluded":
+            return queryset.filter(current_excluded=True)
+        if value:
+            return queryset.filter(current_value__contains=value)
+        return queryset
+
+
+class YesNoFilter(admin.SimpleListFilter):
+    """Filters on one boolean annotation of `Submission.objects.with_labels()`, named by parameter_name."""
+
+    def lookups(self, request, model_admin):
+        return [("yes", "yes"), ("no", "no")]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(**{self.parameter_name: self.value() == "yes"})
+        return queryset
+
+
+class ReviewedFilter(YesNoFilter):
+    title = "reviewed by staff"
+    parameter_name = "reviewed"
+
+
+class FeedbackFilter(YesNoFilter):
+    title = "visitor feedback"
+    parameter_name = "has_feedback"
+
+
+class FlaggedFilter(YesNoFilter):
+    title = "flagged (visitor typed another digit count)"
+    parameter_name = "flagged"
+
+
+class CorrectFilter(YesNoFilter):
+    title = "read correctly"
+    parameter_name = "correct"
+
+    def lookups(self, request, model_admin):
+        return super().lookups(request, model_admin) + [("unknown", "not labelled")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "unknown":
+            return queryset.filter(correct__isnull=True)
+        return super().queryset(request, queryset)
+
+
+class ConfidenceFilter(admin.SimpleListFilter):
+    title = "confidence (lowest digit)"
+    parameter_name = "confidence"
+
+    def lookups(self, request, model_admin):
+        return [(key, title) for key, (title, _, _) in CONFIDENCE_BANDS.items()]
+
+    def queryset(self, request, queryset):
+        if self.value() not in CONFIDENCE_BANDS:
+            return queryset
+        _, low, high = CONFIDENCE_BANDS[self.value()]
+        queryset = queryset.filter(min_confidence__gte=low)
+        return queryset.filter(min_confidence__lt=high) if high is not None else queryset
+
+
+@admin.register(Submission)
+class SubmissionAdmin(admin.ModelAdmin):
+    list_display = ("thumbnail", "number", "confidence", "visitor_label", "staff_label", "correct", "model_version",
+                    "created_at")
+    list_display_links = ("thumbnail", "number")
+    list_filter = (ReadDigitFilter, LabelFilter, ReviewedFilter, CorrectFilter, ConfidenceFilter, "model_version",
+                   FeedbackFilter, FlaggedFilter)
+    search_fields = ("=number", "=visitor", "labels__value")
+    list_per_page = 50
+    actions = ("accept_prediction", "exclude_from_training")
+    readonly_fields = ("number", "digit_count", "confidence", "model_version", "visitor", "created_at", "drawing",
+                       "network_inputs", "probability_bars", "current_label", "label_history")
+    fieldsets = (
+        ("Reading", {"fields": ("drawing", "number", "digit_count", "confidence", "model_version", "visitor",
+                                "created_at")}),
+        ("What the network saw and thought", {"fields": ("network_inputs", "probability_bars")}),
+        ("Labels", {"fields": ("current_label", "label_history")}),
+    )
+
+    def get_queryset(self, request):
+        # Not super(): it orders before the annotations that the review order needs exist.
+        return Submission.objects.with_labels().order_by(*self.get_ordering(request))
+
+    def get_ordering(self, request):
+        return ["reviewed", "min_confidence", "id"]  # unreviewed first, least confident first
+
+    def has_add_permission(self, request):
+        return False  # drawings only come from the canvas
+
+    # ---- columns and read-only fields ----------------------------------------------------------
+
+    @admin.display(description="drawing")
+    def thumbnail(self, obj):
+        return drawing_html(obj, height=40)
+
+    @admin.display(description="confidence", ordering="min_confidence")
+    def confidence(self, obj):
+        return f"{obj.min_confidence:.0%}"
+
+    @admin.display(description="visitor label", ordering="visitor_value")
+    def visitor_label(self, obj):
+        if obj.visitor_value is None:
+            return None
+        return format_html("{} ⚑", obj.visitor_value) if obj.flagged else obj.visitor_value
+
+    @admin.display(description="staff label", ordering="staff_value")
+    def staff_label(self, obj):
+        return "excluded" if obj.staff_excluded else obj.staff_value
+
+    @admin.display(description="correct?", boolean=True, ordering="correct")
+    def correct(self, obj):
+        return obj.correct
+
+    @admin.display(description="drawing")
+    def drawing(self, obj):
+        return drawing_html(obj, height=200)
+
+    @admin.display(description="28×28 inputs")
+    def network_inputs(self, obj):
+        return inputs_html(obj)
+
+    @admin.display(description="probabilities")
+    def probability_bars(self, obj):
+        return probability_bars_html(obj)
+
+    @admin.display(description="current label")
+    def current_label(self, obj):
+        if obj.current_excluded:
+            return "excluded from training"
+        if obj.current_value is None:
+            return None
+        flag = " (flagged: another digit count than was read)" if obj.flagged else ""
+        return f"{obj.current_value} ({'staff' if obj.reviewed else 'visitor'}){flag}"
+
+    @admin.display(description="history")
+    def label_history(self, obj):
+        rows = format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", (
+            (f"{label.created_at:%Y-%m-%d %H:%M:%S}", label.source, label.by or "the visitor",
+             "excluded" if label.excluded else label.value) for label in label_history(obj)))
+        if not rows:
+            return None
+        return format_html("<table><thead><tr><th>when</th><th>source</th><th>by</th><th>label</th></tr></thead>"
+                           "<tbody>{}</tbody></table>", rows)
+
+    # ---- bulk actions --------------------------------------------------------------------------
+
+    @admin.action(description="Label as read (accept the prediction)", permissions=["change"])
+    def accept_prediction(self, request, queryset):
+        with transaction.atomic():
+            for submission in queryset:
+                submission_accept_prediction(submission=submission, by=request.user)
+        self.message_user(request, f"Labelled {len(queryset)} drawing(s) as read.", messages.SUCCESS)
+
+    @admin.action(description="Exclude from training (not a number)", permissions=["change"])
+    def exclude_from_training(self, request, queryset):
+        with transaction.atomic():
+            for submission in queryset:
+                submission_exclude(submission=submission, by=request.user)
+        self.message_user(request, f"Excluded {len(queryset)} drawing(s) from training.", messages.SUCCESS)
+
+    # ---- pages of their own --------------------------------------------------------------------
+
+    def get_urls(self):
+        return [path("<path:object_id>/relabel/", self.admin_site.admin_view(self.relabel_view),
+                     name="submissions_submission_relabel")] + super().get_urls()
+
+    def app_urls(self):
+        """The review and stats pages, at admin/submissions/review/ and stats/ (see submissions/urls.py)."""
+        return [path("review/", self.admin_site.admin_view(self.review_view), name="review"),
+                path("stats/", self.admin_site.admin_view(self.stats_view), name="stats")]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "can_label": self.has_change_permission(request)}
+        return super().changelist_view(request, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # Nothing on the drawing itself is editable; labels are saved by the relabel form of its own.
+        extra_context = {**(extra_context or {}), "show_save": False, "show_save_and_continue": False,
+                         "show_save_and_add_another": False, "label_form": LabelForm(),
+                         "can_label": self.has_change_permission(request)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def save_label(self, request, submission: Submission, form: LabelForm) -> Label:
+        if form.cleaned_data["exclude"]:
+            label = submission_exclude(submission=submission, by=request.user)
+        else:
+            label = submission_relabel(submission=submission, label=form.cleaned_data["label"], by=request.user)
+        outcome = "excluded from training" if label.excluded else f"labelled {label.value}"
+        self.message_user(request, f"#{submission.pk} (read {submission.number}) {outcome}.", messages.SUCCESS)
+        return label
+
+    def relabel_view(self, request, object_id):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        submission = self.get_object(request, object_id)
+        if submission is None:
+            raise Http404("No such drawing.")
+        form = LabelForm(request.POST)
+        if form.is_valid():
+            self.save_label(request, submission, form)
+        else:
+            self.message_user(request, " ".join(form.errors["label"]), messages.ERROR)
+        return HttpResponseRedirect(reverse("admin:submissions_submission_change", args=[submission.pk]))
+
+    def review_view(self, request):
+        """One drawing at a time, least confident first: type the number and Enter, or "x" to exclude."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        review_url = reverse("submissions:review")
+        if request.method == "POST":
+            submission = self.get_object(request, request.POST.get("submission", ""))
+            if submission is None:
+                raise Http404("No such drawing.")
+            form = LabelForm(request.POST)
+            if form.is_valid():
+                self.save_label(request, submission, form)
+                return HttpResponseRedirect(f"{review_url}?after={submission.pk}")
+        else:
+            after = self.get_object(request, request.GET.get("after", ""))
+            submission = next_for_review(after=after)
+            form = LabelForm(initial={"label": submission.number if submission else ""})
+        context = {
+            **self.admin_site.each_context(request), "opts": self.opts, "title": "Review drawings",
+            "submission": submission, "form": form, "remaining": review_queue().count(),
+            "review_url": review_url,
+        }
+        if submission is not None:
+            context.update(drawing=drawing_html(submission, height=260), inputs=inputs_html(submission),
+                           probabilities=probability_bars_html(submission))
+        return TemplateResponse(request, "admin/submissions/review.html", context,
+                                status=400 if form.is_bound else 200)
+
+    def stats_view(self, request):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        stats = compute_stats()
+        context = {**self.admin_site.each_context(request), "opts": self.opts,
+                   "title": "Drawings: how the network does", "stats": stats,
+                   "confusion_svg": mark_safe(confusion_svg(stats.confusion))}  # built from numbers only
+        return TemplateResponse(request, "admin/submissions/stats.html", context)

@@ -1,0 +1,38 @@
+"""Request and response shapes of the feedback API."""
+from rest_framework import serializers
+
+from .models import MAX_LABEL_DIGITS
+from .services import LABEL_PATTERN, LABEL_RULE
+
+
+class FeedbackRequest(serializers.Serializer):
+    label = serializers.RegexField(LABEL_PATTERN, required=False, max_length=MAX_LABEL_DIGITS,
+                                   error_messages={"invalid": LABEL_RULE, "max_length": LABEL_RULE,
+                                                   "blank": LABEL_RULE},
+                                   help_text="the number the visitor meant, as digits")
+    correct = serializers.BooleanField(required=False, help_text="true: the number read is what was drawn")
+
+    def validate(self, data):
+        if ("label" in data) == ("correct" in data):
+            raise serializers.ValidationError('Send either {"correct": true} or {"label": "47"}.')
+        if data.get("correct") is False:
+            raise serializers.ValidationError('If the reading was wrong, send the number you drew: {"label": "47"}.')
+        return data
+
+
+class LabelResponse(serializers.Serializer):
+    id = serializers.IntegerField()
+    submission_id = serializers.IntegerField()
+    label = serializers.CharField(source="value", help_text="the number as digits")
+    source = serializers.CharField()
+    number = serializers.CharField(source="submission.number", help_text="what the network read")
+    correct = serializers.SerializerMethodField(help_text="the label is the number read")
+    flagged = serializers.SerializerMethodField(
+        help_text="the label has a different digit count from what was segmented: staff will look at it")
+    created_at = serializers.DateTimeField()
+
+    def get_correct(self, label) -> bool:
+        return label.value == label.submission.number
+
+    def get_flagged(self, label) -> bool:
+        return len(label.value) != label.submission.digit_count

@@ -1,0 +1,30 @@
+"""URLs of stored drawings: feedback API, a visitor's history, drawing files, and the staff review and stats pages."""
+from django.contrib import admin
+from django.urls import include, path, register_converter
+
+from . import api, views
+from .models import Submission
+
+
+class SubmissionIdConverter:
+    """A database id: at most 18 digits, so it always fits a 64-bit integer column."""
+
+    regex = "[0-9]{1,18}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value: int) -> str:
+        return str(value)
+
+
+register_converter(SubmissionIdConverter, "submission_id")
+
+app_name = "submissions"
+urlpatterns = [
+    path("api/submissions/<submission_id:submission_id>/feedback/", api.FeedbackView.as_view(), name="feedback"),
+    path("history/", views.history, name="history"),
+    path("submissions/<submission_id:submission_id>/image", views.submission_image, name="image"),
+    # Placed before admin.site.urls in digitsite/urls.py, so admin's catch-all does not answer these first.
+    path("admin/submissions/", include(admin.site.get_model_admin(Submission).app_urls())),
+]

@@ -1,0 +1,194 @@
+"""The canvas page in a real Chromium: a visitor draws with a mouse or a finger and sees the number read."""
+import math
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
+READ_TIMEOUT_MS = 15_000
+
+# Digit shapes as strokes drawn the way a person draws them, in a box 1 high and `width` wide.
+SHAPES = {
+    "1": {"width": 0.3, "strokes": [[(0.15, 0.0), (0.15, 1.0)]]},
+    "7": {"width": 0.6, "strokes": [[(0.0, 0.0), (1.0, 0.0), (0.35, 1.0)]]},
+    "0": {"width": 0.6, "strokes": [[(0.5 + 0.5 * math.sin(2 * math.pi * i / 24),
+                                       0.5 - 0.5 * math.cos(2 * math.pi * i / 24)) for i in range(25)]]},
+}
+
+
+def number_strokes(text: str, *, height: float = 0.6, left: float = 0.3, gap: float = 0.25):
+    """Strokes of `text` in units of the canvas height (the canvas is 1.5 wide), digits `gap` apart."""
+    top = (1 - height) / 2
+    strokes = []
+    for char in text:
+        shape = SHAPES[char]
+        for stroke in shape["strokes"]:
+            strokes.append([(left + x * shape["width"] * height, top + y * height) for x, y in stroke])
+        left += shape["width"] * height + gap
+    return strokes
+
+
+def on_page(page, point):
+    box = page.locator("#pad").bounding_box()
+    return box["x"] + point[0] * box["height"], box["y"] + point[1] * box["height"]
+
+
+def draw_with_mouse(page, strokes):
+    for stroke in strokes:
+        page.mouse.move(*on_page(page, stroke[0]))
+        page.mouse.down()
+        for point in stroke[1:]:
+            page.mouse.move(*on_page(page, point), steps=12)
+        page.mouse.up()
+
+
+def draw_with_finger(page, strokes):
+    """Real touch input through the DevTools protocol: Chromium turns it into pointer events of type touch."""
+    cdp = page.context.new_cdp_session(page)
+    for stroke in strokes:
+        points = [on_page(page, p) for p in stroke]
+        path = [points[0]]
+        for (x0, y0), (x1, y1) in zip(points, points[1:]):
+            path += [(x0 + (x1 - x0) * t / 12, y0 + (y1 - y0) * t / 12) for t in range(1, 13)]
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": path[0][0], "y": path[0][1]}]})
+        for x, y in path[1:]:
+            cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y}]})
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    cdp.detach()
+
+
+def inked_pixels(page) -> int:
+    return page.evaluate("""() => {
+        const c = document.getElementById("pad");
+        const alpha = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+        let n = 0;
+        for (let i = 3; i < alpha.length; i += 4) if (alpha[i] > 0) n++;
+        return n;
+    }""")
+
+
+def has_no_horizontal_scroll(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+
+
+@pytest.fixture
+def browser(chromium, live_server):
+    """One Chromium per test, started after the test database and stopped before it is flushed:
+    Playwright's sync API keeps an event loop running, and Django refuses database calls under one."""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def desktop(browser, live_server):
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.goto(live_server.url)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone(browser, live_server):
+    context = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=3,
+                                  is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.add_init_script("""window.pointerTypes = [];
+        addEventListener("pointerdown", (e) => pointerTypes.push(e.pointerType), true);""")
+    page.goto(live_server.url)
+    yield page
+    context.close()
+
+
+def test_it_reads_a_seven_drawn_with_a_mouse(desktop, tmp_path):
+    draw_with_mouse(desktop, number_strokes("7"))
+    expect(desktop.get_by_test_id("number")).to_have_text("7", timeout=READ_TIMEOUT_MS)
+    expect(desktop.get_by_test_id("status")).to_contain_text("Read 7")
+    expect(desktop.locator("#digits .seen img")).to_have_count(1)
+    expect(desktop.locator("#digits .probs li")).to_have_count(10)
+    desktop.screenshot(path=tmp_path / "desktop-seven.png", full_page=True)
+
+
+def test_it_reads_a_two_digit_number_drawn_with_a_mouse(desktop, tmp_path):
+    draw_with_mouse(desktop, number_strokes("17"))
+    expect(desktop.get_by_test_id("number")).to_have_text("17", timeout=READ_TIMEOUT_MS)
+    expect(desktop.locator("#digits > li")).to_have_count(2)
+    desktop.screenshot(path=tmp_path / "desktop-seventeen.png", full_page=True)
+
+
+def test_it_reads_a_number_drawn_with_a_finger(phone, tmp_path):
+    draw_with_finger(phone, number_strokes("10"))
+    expect(phone.get_by_test_id("number")).to_have_text("10", timeout=READ_TIMEOUT_MS)
+    assert set(phone.evaluate("pointerTypes")) == {"touch"}
+    assert has_no_horizontal_scroll(phone)
+    phone.screenshot(path=tmp_path / "phone-ten.png", full_page=True)
+
+
+def test_undo_removes_the_last_stroke_and_clear_empties_canvas_and_result(desktop):
+    requested = []
+    desktop.on("request", lambda request: requested.append(request.url))
+    draw_with_mouse(desktop, number_strokes("17"))
+    expect(desktop.get_by_test_id("number")).to_have_text("17", timeout=READ_TIMEOUT_MS)
+    ink_of_seventeen = inked_pixels(desktop)
+
+    desktop.get_by_role("button", name="Undo").click()
+    expect(desktop.get_by_test_id("number")).to_have_text("1", timeout=READ_TIMEOUT_MS)
+    assert 0 < inked_pixels(desktop) < ink_of_seventeen
+
+    desktop.get_by_role("button", name="Clear").click()
+    assert inked_pixels(desktop) == 0
+    expect(desktop.get_by_test_id("number")).to_have_text("")
+    expect(desktop.get_by_test_id("digits")).to_be_hidden()
+    expect(desktop.get_by_role("button", name="Read it")).to_be_disabled()
+    sent = len(requested)
+    desktop.keyboard.press("Escape")
+    desktop.wait_for_timeout(1000)
+    assert len(requested) == sent
+
+
+def test_the_keyboard_undoes_and_clears(desktop):
+    draw_with_mouse(desktop, number_strokes("17"))
+    ink_of_seventeen = inked_pixels(desktop)
+    desktop.keyboard.press("Control+z")
+    assert 0 < inked_pixels(desktop) < ink_of_seventeen
+    desktop.keyboard.press("Escape")
+    assert inked_pixels(desktop) == 0
+
+
+def test_the_strokes_survive_a_resize_and_stay_sharp(desktop):
+    draw_with_mouse(desktop, number_strokes("7"))
+    ink_before = inked_pixels(desktop)
+    desktop.set_viewport_size({"width": 480, "height": 800})
+    desktop.wait_for_function("""() => {
+        const c = document.getElementById("pad");
+        return c.width < 480 && c.width === Math.round(c.getBoundingClientRect().width * devicePixelRatio);
+    }""")
+    assert 0 < inked_pixels(desktop) < ink_before
+    expect(desktop.get_by_test_id("number")).to_have_text("7", timeout=READ_TIMEOUT_MS)
+
+
+def test_it_shows_the_servers_message_for_a_drawing_it_cannot_read(desktop):
+    nine_ones = [[(0.08 + 0.16 * i, 0.3), (0.08 + 0.16 * i, 0.7)] for i in range(9)]
+    with desktop.expect_response(lambda r: r.url.endswith("/api/recognize/"), timeout=READ_TIMEOUT_MS) as answer:
+        draw_with_mouse(desktop, nine_ones)
+    body = answer.value.json()
+    assert answer.value.status == 400 and body["error"]["code"] == "too_many_digits"
+    expect(desktop.get_by_test_id("status")).to_have_text(body["error"]["message"])
+    expect(desktop.get_by_test_id("number")).to_be_hidden()
+
+
+def test_the_page_fits_a_360_pixel_phone(phone):
+    assert has_no_horizontal_scroll(phone)
+    box = phone.locator("#pad").bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 360
+    assert box["height"] >= 150
+    backing = phone.evaluate("(({width, height}) => [width, height])(document.getElementById('pad'))")
+    assert abs(backing[0] - box["width"] * 3) <= 1 and abs(backing[1] - box["height"] * 3) <= 1
+    for name in ("Undo", "Clear", "Read it"):
+        button = phone.get_by_role("button", name=name).bounding_box()
+        assert button["x"] + button["width"] <= 360 and button["height"] >= 44

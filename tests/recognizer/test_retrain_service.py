@@ -1,0 +1,245 @@
+"""recognizer.training: the data, the gate, promotion and rejection, one run at a time, runs that die."""
+from datetime import timedelta
+
+import numpy as np
+import pytest
+from django.utils import timezone
+
+from recognizer import serving, training
+from recognizer.models import ModelVersion, TrainingRun
+from tests.recognizer.retraining import TINY_SETTINGS, install_shipped, no_drawings, small_mnist, write_mnist
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def tiny(settings, tmp_path):
+    for name, value in TINY_SETTINGS.items():
+        setattr(settings, name, value)
+    settings.REDIS_URL = None
+    settings.DATA_DIR = tmp_path / "data"
+    write_mnist(settings.DATA_DIR)
+
+
+def request_and_run(**kwargs) -> TrainingRun:
+    run = training.retrain_request(arch="mlp", trigger=TrainingRun.Trigger.COMMAND, foreground=True,
+                                   **{k: v for k, v in kwargs.items() if k in ("epochs", "from_scratch")})
+    return training.execute_run(run_id=run.pk, drawings=kwargs.get("drawings", no_drawings))
+
+
+def drawings_source(count: int = 40, *, seed: int = 3):
+    """`count` labelled digits (MNIST test digits standing in for drawings), submission ids 1..count."""
+    data = small_mnist()
+    pick = np.random.default_rng(seed).choice(len(data["x_test"]), count, replace=False)
+    x, y, ids = data["x_test"][pick], data["y_test"][pick].astype(np.uint8), np.arange(1, count + 1)
+
+    def source(*, include_visitor_labels: bool):
+        return x, y, ids
+    return source
+
+
+def test_a_better_candidate_is_promoted_written_under_a_new_name_and_served(settings):
+    install_shipped(settings.WEIGHTS_DIR)  # untrained: anything trained beats it
+    shipped_bytes = (settings.WEIGHTS_DIR / "mlp.npz").read_bytes()
+    run = request_and_run()
+    assert run.status == "succeeded", run.error
+    assert run.summary().startswith(f"run {run.pk}: succeeded promoted mlp-2: MNIST test ")
+    assert run.metrics_after["mnist_test_accuracy"] > run.metrics_before["mnist_test_accuracy"]
+    assert run.base_version.version == "mlp-1"
+    candidate = ModelVersion.objects.get(version="mlp-2")
+    assert run.candidate == candidate and candidate.is_active and not candidate.rejected
+    assert candidate.file == "mlp-2.npz" and candidate.sha256 == serving.sha256_of(settings.WEIGHTS_DIR / "mlp-2.npz")
+    assert not ModelVersion.objects.get(version="mlp-1").is_active
+    assert (settings.WEIGHTS_DIR / "mlp.npz").read_bytes() == shipped_bytes
+    assert not list(settings.WEIGHTS_DIR.glob("*.tmp"))
+    assert serving.get_model("mlp").version == "mlp-2"
+
+
+def test_progress_and_the_training_curve_are_written_as_the_run_goes(settings):
+    install_shipped(settings.WEIGHTS_DIR)
+    seen = []
+    run = training.retrain_request(arch="mlp", trigger="command", epochs=2, foreground=True)
+    run = training.execute_run(run_id=run.pk, drawings=no_drawings,
+                               on_progress=lambda r: seen.append(dict(r.progress)))
+    phases = [p["phase"] for p in seen]
+    assert phases[:3] == ["loading data", "measuring the active model", "training"]
+    assert "measuring the candidate" in phases
+    assert [p["epoch"] for p in seen if "step" in p and p["step"] == p["batches"]] == [1]
+    assert run.curve[-1]["epoch"] == 2 and {1.0, 2.0} <= {p["epoch"] for p in run.curve}
+    assert run.progress["step"] == run.progress["steps"]
+    assert run.mnist_train_count == 3000 and run.drawing_train_count == 0 and run.holdout_count == 0
+    assert run.started_at <= run.finished_at and run.heartbeat_at
+
+
+def test_a_worse_candidate_is_rejected_with_the_reason_and_never_served(settings):
+    install_shipped(settings.WEIGHTS_DIR, trained=True)
+    write_mnist(settings.DATA_DIR, shuffle_labels=True)
+    assert serving.get_model("mlp").version == "mlp-1"
+    run = request_and_run()
+    assert run.status == "rejected", run.error
+    before, after = run.metrics_before["mnist_test_accuracy"], run.metrics_after["mnist_test_accuracy"]
+    assert after < before - 0.001
+    assert run.reason == (f"MNIST test accuracy {after:.4f} is more than 0.1 point below the active model's "
+                          f"{before:.4f}")
+    candidate = run.candidate
+    assert candidate.version == "mlp-2" and candidate.rejected and not candidate.is_active
+    assert ModelVersion.objects.get(is_active=True, arch="mlp").version == "mlp-1"
+    with pytest.raises(serving.VersionError, match="mlp-2 failed the promotion gate and is never served"):
+        serving.activate(candidate)
+    serving.forget_loaded_models()
+    assert serving.get_model("mlp").version == "mlp-1"
+
+
+def test_the_gate_allows_a_tenth_of_a_point_on_mnist_and_nothing_on_the_holdout():
+    def m(mnist, holdout_correct, holdout_count=10):
+        return {"mnist_test_accuracy": mnist, "holdout_correct": holdout_correct, "holdout_count": holdout_count,
+                "holdout_accuracy": holdout_correct / holdout_count if holdout_count else 0.0}
+    assert training.gate(m(0.9900, 8), m(0.9890, 8))[0]
+    assert not training.gate(m(0.9900, 8), m(0.9889, 9))[0]
+    promote, reason = training.gate(m(0.9900, 8), m(0.9950, 7))
+    assert not promote
+    assert reason == "holdout accuracy 0.7000 is below the active model's 0.8000 (10 drawn digits)"
+    assert training.gate(m(0.99, 0, 0), m(0.99, 0, 0)) == (
+        True, "MNIST test 0.9900 (active 0.9900), no holdout drawings yet")
+
+
+def test_every_fifth_drawing_by_submission_id_is_held_out_and_never_trained_on(settings):
+    source = drawings_source(40)
+    x, y, ids = source(include_visitor_labels=False)
+    data = training.gather_data(source)
+    assert len(data.y_holdout) == 8 and data.drawings_train == 32
+    assert (data.x_holdout == x[ids % 5 == 0]).all()
+    trained_on = {row.tobytes() for row in data.x_train[-data.drawings_train:]}
+    assert not trained_on & {row.tobytes() for row in x[ids % 5 == 0]}
+    assert len(data.x_train) == 3000 + 32
+
+
+def test_drawings_are_oversampled_to_a_share_of_each_epoch_with_a_cap(settings):
+    settings.RETRAIN_DRAWING_SHARE, settings.RETRAIN_MAX_OVERSAMPLE = 0.3, 50
+    w = training.drawing_weights(60000, 10000)
+    assert w[:60000].sum() == 60000 and w[-1] == pytest.approx(0.3 / 0.7 * 6)
+    assert w[60000:].sum() / w.sum() == pytest.approx(0.3)
+    assert training.drawing_weights(60000, 300)[-1] == 50  # capped: 300 drawings are not 30% of an epoch
+    assert (training.drawing_weights(100, 0) == 1).all()
+
+
+def test_a_run_measures_active_and_candidate_on_the_same_holdout(settings):
+    install_shipped(settings.WEIGHTS_DIR)
+    run = request_and_run(drawings=drawings_source(40))
+    assert run.status == "succeeded", run.error
+    assert run.drawing_train_count == 32 and run.holdout_count == 8
+    assert run.metrics_before["holdout_count"] == run.metrics_after["holdout_count"] == 8
+    assert run.metrics_after["holdout_correct"] >= run.metrics_before["holdout_correct"]
+    assert np.array(run.metrics_after["holdout_confusion"]).sum() == 8
+
+
+def test_visitor_labels_are_asked_for_only_when_the_setting_allows(settings):
+    install_shipped(settings.WEIGHTS_DIR)
+    asked = []
+
+    def source(*, include_visitor_labels):
+        asked.append(include_visitor_labels)
+        return no_drawings(include_visitor_labels=include_visitor_labels)
+    request_and_run(drawings=source)
+    settings.RETRAIN_VISITOR_LABELS = True
+    request_and_run(drawings=source)
+    assert asked == [False, True]
+
+
+def test_from_scratch_starts_from_fresh_weights_of_the_same_architecture(settings):
+    active = install_shipped(settings.WEIGHTS_DIR, trained=True)
+    run = request_and_run(from_scratch=True, epochs=1)
+    assert run.options["from_scratch"] is True and run.options["lr"] == settings.RETRAIN_SCRATCH_LR
+    # one epoch from scratch does not reach three epochs of training: rejected, and not the fine-tuned weights
+    assert run.status == "rejected", run.reason
+    assert run.metrics_before["mnist_test_accuracy"] == pytest.approx(
+        (active.predict_proba(small_mnist()["x_test"] / 255).argmax(1) == small_mnist()["y_test"]).mean())
+
+
+def test_a_run_that_fails_records_why_and_leaves_the_served_model_alone(settings):
+    install_shipped(settings.WEIGHTS_DIR)
+
+    def broken(*, include_visitor_labels):
+        raise RuntimeError("the labels table is on fire")
+    run = request_and_run(drawings=broken)
+    assert run.status == "failed"
+    assert run.summary() == f"run {run.pk}: failed RuntimeError: the labels table is on fire"
+    assert "Traceback" in run.error
+    assert run.candidate is None
+    assert sorted(p.name for p in settings.WEIGHTS_DIR.glob("mlp*.npz")) == ["mlp.npz"]
+    assert ModelVersion.objects.get(is_active=True).version == "mlp-1"
+
+
+def test_a_run_without_any_weights_to_start_from_fails_clearly(settings):
+    (settings.WEIGHTS_DIR / "mlp.npz").unlink(missing_ok=True)
+    run = request_and_run()
+    assert run.status == "failed"
+    assert run.reason.startswith("There are no mlp weights to start from")
+
+
+def test_a_second_request_while_one_is_queued_is_refused_not_queued(settings):
+    install_shipped(settings.WEIGHTS_DIR)
+    first = training.retrain_request(arch="mlp", trigger="command", foreground=True)
+    with pytest.raises(training.RetrainBusy) as busy:
+        training.retrain_request(arch="mlp", trigger="admin", foreground=True)
+    assert str(busy.value) == (f"Run {first.pk} (mlp) is queued: one training run at a time. "
+                               "Wait for it to finish.")
+    assert TrainingRun.objects.count() == 1
+
+
+def test_running_a_run_twice_trains_it_once(settings):
+    install_shipped(settings.WEIGHTS_DIR)
+    run = request_and_run()
+    again = training.execute_run(run_id=run.pk, drawings=no_drawings)
+    assert again.status == "succeeded" and again.finished_at == run.finished_at
+    assert ModelVersion.objects.count() == 2
+
+
+def test_a_run_cancelled_while_training_stops_without_promoting(settings):
+    install_shipped(settings.WEIGHTS_DIR)
+    run = training.retrain_request(arch="mlp", trigger="admin", foreground=True, epochs=3)
+
+    def cancel_once_training(r):
+        if r.progress.get("phase") == "training" and "step" in r.progress:
+            training.fail_run(r.pk, reason="cancelled by staff")
+    run = training.execute_run(run_id=run.pk, drawings=no_drawings, on_progress=cancel_once_training)
+    assert run.status == "failed" and run.reason == "cancelled by staff"
+    assert ModelVersion.objects.count() == 1 and not list(settings.WEIGHTS_DIR.glob("mlp-*.npz"))
+
+
+def test_runs_whose_worker_restarted_or_went_silent_are_marked_failed(settings):
+    now = timezone.now()
+    mine = TrainingRun.objects.create(arch="cnn", trigger="admin", executor="celery", status="running",
+                                      worker="celery@a", heartbeat_at=now)
+    silent = TrainingRun.objects.create(arch="cnn", trigger="admin", executor="celery", status="running",
+                                        worker="celery@b", heartbeat_at=now - timedelta(hours=1))
+    alive = TrainingRun.objects.create(arch="cnn", trigger="admin", executor="celery", status="running",
+                                       worker="celery@b", heartbeat_at=now)
+    assert sorted(training.fail_stale_runs(restarted_worker="celery@a")) == [mine.pk, silent.pk]
+    mine.refresh_from_db(), silent.refresh_from_db(), alive.refresh_from_db()
+    assert mine.status == silent.status == "failed" and alive.status == "running"
+    assert mine.reason == "the worker stopped during training (its worker restarted); the served model is unchanged"
+    assert silent.reason.startswith("the worker stopped during training (no sign of life for 300 s)")
+
+
+def test_a_request_fails_a_silent_run_instead_of_waiting_for_it_forever(settings):
+    install_shipped(settings.WEIGHTS_DIR)
+    dead = TrainingRun.objects.create(arch="mlp", trigger="admin", executor="thread", status="running",
+                                      heartbeat_at=timezone.now() - timedelta(hours=2))
+    run = training.retrain_request(arch="mlp", trigger="command", foreground=True)
+    dead.refresh_from_db()
+    assert dead.status == "failed" and run.status == "queued"
+
+
+def test_next_version_numbers_never_reuse_a_file_name(settings):
+    install_shipped(settings.WEIGHTS_DIR)
+    serving.active_version("mlp")
+    (settings.WEIGHTS_DIR / "mlp-2.npz").write_bytes(b"left by a crash")
+    assert training.next_version("mlp") == "mlp-3"
+
+
+def test_unknown_archs_and_zero_epochs_are_refused():
+    with pytest.raises(training.RetrainError, match="Unknown arch 'vgg'"):
+        training.retrain_request(arch="vgg", trigger="command")
+    with pytest.raises(training.RetrainError, match="epochs must be at least 1"):
+        training.retrain_request(arch="mlp", trigger="command", epochs=0)

@@ -1,0 +1,119 @@
+"""recognizer.serving: the shipped weights as version 1, activation and rollback, hot swap without a restart."""
+import threading
+import time
+
+import pytest
+from django.db import IntegrityError, connection
+
+from recognizer import serving
+from recognizer.models import ModelVersion
+from tests.drawings import data_url, drawing
+from tests.recognizer.retraining import install_shipped, tiny_network
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def tiny_mlp(settings):
+    settings.SERVED_ARCH = "mlp"
+    settings.SERVING_CHECK_SECONDS = 0.3
+    install_shipped(settings.WEIGHTS_DIR)
+
+
+def add_version(settings, version: str, *, rejected: bool = False, seed: int = 1) -> ModelVersion:
+    path = settings.WEIGHTS_DIR / f"{version}.npz"
+    tiny_network(seed=seed).save(path, meta={"version": version})
+    return ModelVersion.objects.create(arch="mlp", version=version, file=path.name,
+                                       sha256=serving.sha256_of(path), rejected=rejected)
+
+
+def test_the_shipped_weights_are_registered_once_as_version_1_and_served(settings):
+    assert serving.get_model().version == "mlp-1"
+    serving.forget_loaded_models()
+    assert serving.get_model().version == "mlp-1"
+    (shipped,) = ModelVersion.objects.filter(arch="mlp")
+    assert shipped.version == "mlp-1" and shipped.is_active and shipped.file == "mlp.npz"
+    assert shipped.sha256 == serving.sha256_of(settings.WEIGHTS_DIR / "mlp.npz")
+    assert serving.register_shipped("mlp") == shipped and ModelVersion.objects.count() == 1
+
+
+def test_a_promoted_version_is_served_after_the_check_interval_without_a_restart(settings):
+    assert serving.get_model().version == "mlp-1"
+    serving.activate(add_version(settings, "mlp-2"))
+    assert serving.get_model().version == "mlp-1"  # checked less than SERVING_CHECK_SECONDS ago
+    time.sleep(0.35)
+    model = serving.get_model()
+    assert model.version == "mlp-2" and model.path.name == "mlp-2.npz"
+
+
+@pytest.mark.django_db(transaction=True)  # the loading thread has its own connection: it must see the rows
+def test_requests_keep_the_old_model_while_the_new_one_loads(settings, monkeypatch):
+    old = serving.get_model()
+    serving.activate(add_version(settings, "mlp-2"))
+    loading, release = threading.Event(), threading.Event()
+    real_load = serving.load
+
+    def slow_load(source):
+        loading.set()
+        release.wait(10)
+        return real_load(source)
+    monkeypatch.setattr(serving, "load", slow_load)
+    time.sleep(0.35)
+    swapped = []
+
+    def load_in_a_thread():
+        swapped.append(serving.get_model())
+        connection.close()
+    loader = threading.Thread(target=load_in_a_thread)
+    loader.start()
+    assert loading.wait(10)
+    started = time.perf_counter()
+    assert serving.get_model() is old  # answered at once, with the whole old model
+    assert time.perf_counter() - started < 0.1
+    release.set()
+    loader.join(10)
+    assert swapped[0].version == "mlp-2"
+    assert serving.get_model() is swapped[0]
+
+
+def test_a_weights_file_that_does_not_match_its_sha256_is_not_served(settings):
+    serving.get_model()
+    version = add_version(settings, "mlp-2")
+    version.path.write_bytes(version.path.read_bytes()[:-10] + b"0123456789")
+    serving.activate(version)
+    time.sleep(0.35)
+    assert serving.get_model().version == "mlp-1"
+
+
+def test_activation_flips_the_active_flag_and_rollback_walks_back(settings):
+    serving.get_model()
+    v2, v3 = add_version(settings, "mlp-2"), add_version(settings, "mlp-3")
+    add_version(settings, "mlp-4", rejected=True)
+    serving.activate(v3)
+    assert list(ModelVersion.objects.filter(is_active=True).values_list("version", flat=True)) == ["mlp-3"]
+    assert serving.rollback("mlp") == v2
+    assert serving.rollback("mlp").version == "mlp-1"
+    with pytest.raises(serving.VersionError, match="mlp-1 is the oldest mlp version"):
+        serving.rollback("mlp")
+    assert ModelVersion.objects.get(is_active=True).version == "mlp-1"
+
+
+def test_the_database_refuses_two_active_versions_of_one_arch(settings):
+    serving.get_model()
+    with pytest.raises(IntegrityError):
+        ModelVersion.objects.create(arch="mlp", version="mlp-2", file="x.npz", sha256="0", is_active=True)
+
+
+def test_a_version_whose_file_is_missing_cannot_be_activated(settings):
+    version = add_version(settings, "mlp-2")
+    version.path.unlink()
+    with pytest.raises(serving.VersionError, match="mlp-2: its weights file mlp-2.npz is missing"):
+        serving.activate(version)
+
+
+def test_health_and_recognition_report_the_served_version(settings, api_client):
+    serving.activate(add_version(settings, "mlp-2"))
+    assert api_client.get("/healthz").json()["model"] == "mlp-2"
+    response = api_client.post("/api/recognize/", {"image": data_url(drawing("7"))}, format="json")
+    assert response.status_code == 201
+    assert response.json()["model"] == {"arch": "mlp", "version": "mlp-2"}
