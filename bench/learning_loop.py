@@ -73,7 +73,7 @@ def main() -> int:
     import django
     django.setup()
     from django.conf import settings
-    from django.contrib.auth.models import User
+    from django.contrib.auth.models import Permission, User
     from django.core.management import call_command
     from django.test import Client
     from django.test.utils import setup_test_environment
@@ -97,6 +97,8 @@ def main() -> int:
 
     client = Client()
     staff = User.objects.create_user("staff", is_staff=True)
+    staff.user_permissions.add(Permission.objects.get(content_type__app_label="submissions",
+                                                      codename="change_submission"))
 
     def draw(i: int, n: int) -> tuple[bytes, str]:
         encoding = cr.ENCODINGS[n % len(cr.ENCODINGS)]

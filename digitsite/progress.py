@@ -2,6 +2,8 @@
 import sys
 import time
 
+from django.core.management.base import OutputWrapper
+
 
 class ProgressBar:
     def __init__(self, total: int, *, stream=None, width: int = 30, label: str = ""):
@@ -17,13 +19,19 @@ class ProgressBar:
         bar = "#" * filled + "-" * (self.width - filled)
         line = f"{self.label}[{bar}] {done}/{self.total} {text}"
         if self.interactive:
-            self.stream.write("\r" + line)
+            self._write("\r" + line)
         elif force or done >= self.total or time.perf_counter() - self._last_line > 10:
-            self.stream.write(line + "\n")
+            self._write(line + "\n")
             self._last_line = time.perf_counter()
         self.stream.flush()
 
     def close(self) -> None:
         if self.interactive:
-            self.stream.write("\n")
+            self._write("\n")
             self.stream.flush()
+
+    def _write(self, text: str) -> None:
+        if isinstance(self.stream, OutputWrapper):      # a command's stdout adds its own line endings
+            self.stream.write(text, ending="")
+        else:
+            self.stream.write(text)

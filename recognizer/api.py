@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from digitsite.api_errors import ApiError
+from facts.services import fact_for
 from submissions.services import submission_create
 
 from . import serving
@@ -61,7 +62,7 @@ class RecognizeView(APIView):
             "number": result.number,
             "digits": [{**d.as_dict(), "input": png_data_url(d.input)} for d in result.digits],
             "model": {"arch": result.arch, "version": result.version},
-            "fact": None,
+            "fact": fact_for(number=int(result.number), kind=form.validated_data["fact_type"]),
         }
         return Response(body, status=status.HTTP_201_CREATED)
 

@@ -1,13 +1,14 @@
 """Request and response shapes of the recognition API."""
 from rest_framework import serializers
 
-FACT_TYPES = ("trivia", "math", "date", "year")
+from facts.models import NumberFact
+from facts.serializers import FactSerializer
 
 
 class RecognizeRequest(serializers.Serializer):
     image = serializers.CharField(trim_whitespace=True, allow_blank=False,
                                   help_text="A data URL (data:image/png;base64,...) or bare base64 of PNG, JPEG or WebP")
-    fact_type = serializers.ChoiceField(choices=FACT_TYPES, default="trivia", required=False)
+    fact_type = serializers.ChoiceField(choices=NumberFact.Kind.values, default="trivia", required=False)
 
 
 class DigitSerializer(serializers.Serializer):
@@ -21,14 +22,6 @@ class DigitSerializer(serializers.Serializer):
 class ModelRefSerializer(serializers.Serializer):
     arch = serializers.CharField()
     version = serializers.CharField()
-
-
-class FactSerializer(serializers.Serializer):
-    number = serializers.IntegerField()
-    type = serializers.CharField()
-    text = serializers.CharField()
-    found = serializers.BooleanField()
-    source = serializers.CharField()
 
 
 class RecognizeResponse(serializers.Serializer):

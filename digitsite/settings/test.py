@@ -17,3 +17,4 @@ REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": "10000/mi
 # (it gets DATABASE_URL=sqlite:///<this file>); one file per pytest process, removed when the session ends.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(Path(tempfile.gettempdir()) / f"digitsite-test-{os.getpid()}.sqlite3")}
+NUMBERS_API_URL = "http://127.0.0.1:9"  # a closed port: no test reaches numbersapi.com

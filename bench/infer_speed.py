@@ -1,0 +1,99 @@
+"""Prediction latency of the shipped networks: one image, and a batch of 64, for cnn and mlp.
+
+    .venv/bin/python bench/infer_speed.py [--repeats 200] [--threads N]
+
+Baselines measured in the same run: the same weights in float64 (what float32 buys), and a batch of 64
+predicted one image at a time (what batching buys). Target: cnn single image <= 2 ms median.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TARGET_MS = 2.0
+BATCH = 64
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeats", type=int, default=200, help="timed single-image predictions (default 200)")
+    parser.add_argument("--threads", type=int, default=None, help="BLAS threads (default: numpy's own choice)")
+    parser.add_argument("--weights", type=Path, default=ROOT / "weights")
+    return parser.parse_args()
+
+
+ARGS = parse_args()
+if ARGS.threads:
+    # BLAS reads its thread count when numpy is first imported, so this has to come before that import.
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[var] = str(ARGS.threads)
+sys.path.insert(0, str(ROOT))
+
+import numpy as np  # noqa: E402
+
+from recognizer.nn.model import Sequential, build, from_architecture, load  # noqa: E402
+
+
+def shipped_or_untrained(arch: str) -> tuple[Sequential, str]:
+    path = ARGS.weights / f"{arch}.npz"
+    if path.exists():
+        model, meta = load(path)
+        return model, f"{path.relative_to(ROOT) if path.is_relative_to(ROOT) else path} ({meta.get('version', '?')})"
+    return build(arch, seed=0), f"untrained {arch}: {path} not found, same architecture and size"
+
+
+def as_float64(model: Sequential) -> Sequential:
+    copy = from_architecture(model.architecture(), dtype=np.float64)
+    for (theirs, _, name), (ours, _, _) in zip(model.parameters(), copy.parameters()):
+        ours[name] = theirs[name].astype(np.float64)
+    return copy
+
+
+def median_ms(predict, images: np.ndarray, repeats: int) -> tuple[float, float]:
+    """Median and 90th percentile wall-clock milliseconds of predict(images), after a few warm-up calls."""
+    for _ in range(3):
+        predict(images)
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        predict(images)
+        times.append(time.perf_counter() - started)
+    return float(np.median(times) * 1e3), float(np.percentile(times, 90) * 1e3)
+
+
+def one_at_a_time(model: Sequential):
+    return lambda images: np.concatenate([model.predict_proba(images[i:i + 1]) for i in range(len(images))])
+
+
+def main() -> None:
+    rng = np.random.default_rng(0)
+    images = rng.random((BATCH, 28, 28), dtype=np.float32)
+    batch_repeats = max(ARGS.repeats // 10, 5)
+    load1, load5, _ = os.getloadavg()
+    print(f"numpy {np.__version__}, BLAS threads: {ARGS.threads or 'numpy default'}, "
+          f"load average {load1:.1f} / {load5:.1f} on {os.cpu_count()} cores (wall-clock figures suffer under load)")
+    results = {}
+    for arch in ("cnn", "mlp"):
+        model, source = shipped_or_untrained(arch)
+        wide = as_float64(model)
+        assert np.allclose(model.predict_proba(images), wide.predict_proba(images), atol=1e-4)
+        single, single_p90 = median_ms(model.predict_proba, images[:1], ARGS.repeats)
+        single64, _ = median_ms(wide.predict_proba, images[:1], ARGS.repeats)
+        batch, batch_p90 = median_ms(model.predict_proba, images, batch_repeats)
+        looped, _ = median_ms(one_at_a_time(model), images, batch_repeats)
+        results[arch] = single
+        print(f"\n{arch}: {source}")
+        print(f"  single image   median {single:7.3f} ms  (p90 {single_p90:.3f})   "
+              f"float64 {single64:7.3f} ms -> float32 is {single64 / single:.1f}x faster")
+        print(f"  batch of {BATCH}    median {batch:7.3f} ms  (p90 {batch_p90:.3f}), {batch / BATCH:.3f} ms per image   "
+              f"one at a time {looped:7.3f} ms -> batching is {looped / batch:.1f}x faster")
+    verdict = "met" if results["cnn"] <= TARGET_MS else "NOT met"
+    print(f"\ntarget: cnn single image <= {TARGET_MS} ms median: {results['cnn']:.3f} ms, {verdict}")
+
+
+if __name__ == "__main__":
+    main()
