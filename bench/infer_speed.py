@@ -87,10 +87,10 @@ def main() -> None:
         looped, _ = median_ms(one_at_a_time(model), images, batch_repeats)
         results[arch] = single
         print(f"\n{arch}: {source}")
-        print(f"  single image   median {single:7.3f} ms  (p90 {single_p90:.3f})   "
-              f"float64 {single64:7.3f} ms -> float32 is {single64 / single:.1f}x faster")
-        print(f"  batch of {BATCH}    median {batch:7.3f} ms  (p90 {batch_p90:.3f}), {batch / BATCH:.3f} ms per image   "
-              f"one at a time {looped:7.3f} ms -> batching is {looped / batch:.1f}x faster")
+        print(f"  single image  median {single:7.3f} ms (p90 {single_p90:7.3f})   "
+              f"float64 path {single64:7.3f} ms, ratio float64/float32 {single64 / single:.2f}")
+        print(f"  batch of {BATCH}   median {batch:7.3f} ms (p90 {batch_p90:7.3f})   "
+              f"one image at a time {looped:7.3f} ms, ratio loop/batch {looped / batch:.2f}")
     verdict = "met" if results["cnn"] <= TARGET_MS else "NOT met"
     print(f"\ntarget: cnn single image <= {TARGET_MS} ms median: {results['cnn']:.3f} ms, {verdict}")
 

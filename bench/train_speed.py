@@ -163,7 +163,9 @@ def main() -> None:
     images, labels, source = training_images(count)
     print(f"shipped cnn (cnn_spec): {len(images)} {source} images per measurement, batch {ARGS.batch_size}, "
           f"float32, Adam, {ARGS.threads} thread(s), median of {ARGS.repeats} interleaved runs")
-    print(f"numpy {np.__version__}" + (f", torch {torch.__version__}" if torch else ""))
+    load1, load5, _ = os.getloadavg()
+    print(f"numpy {np.__version__}" + (f", torch {torch.__version__}" if torch else "") +
+          f"; load average {load1:.1f} / {load5:.1f} on {os.cpu_count()} cores")
     if torch:
         torch.set_num_threads(ARGS.threads)
     runs = {"numpy": [], "PyTorch": []} if torch else {"numpy": []}

@@ -70,6 +70,9 @@ class TrainingRunAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        return False  # a run is a record: it is started, followed and read, never edited
+
     def has_delete_permission(self, request, obj=None):
         return False
 
@@ -93,6 +96,8 @@ class TrainingRunAdmin(admin.ModelAdmin):
 
     @admin.display(description="holdout (before → after)")
     def holdout(self, run):
+        if not run.holdout_count:
+            return "–"
         return self._before_after(run, "holdout_accuracy")
 
     def _before_after(self, run, key):
@@ -207,6 +212,11 @@ class ModelVersionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # "change" is the permission to activate and roll back; the fields themselves are never edited
+        extra_context = {**(extra_context or {}), "show_save": False, "show_save_and_continue": False}
+        return super().change_view(request, object_id, form_url, extra_context)
 
     @admin.display(description="MNIST test")
     def mnist(self, version):

@@ -125,7 +125,7 @@ def _grow(mask: np.ndarray, radius: int) -> np.ndarray:
 
 def stroke_width(crop: np.ndarray) -> float:
     """Mean stroke width in pixels: twice the inked area over its outline (a long thin shape's width)."""
-    mask = crop >= 0.5
+    mask = np.pad(crop >= 0.5, 1)
     area = int(mask.sum())
     if area == 0:
         return 0.0

@@ -114,6 +114,16 @@ def rollback(arch: str) -> ModelVersion:
     return activate(previous)
 
 
+def _follow_shipped_file(version: ModelVersion) -> None:
+    """The shipped file comes with the code, so a deploy may replace it: its row follows the file."""
+    if version.file != shipped_path(version.arch).name or not version.path.exists():
+        return
+    sha256 = sha256_of(version.path)
+    if sha256 != version.sha256:
+        version.sha256, version.metrics = sha256, _shipped_metrics(version.path)
+        ModelVersion.objects.filter(pk=version.pk).update(sha256=version.sha256, metrics=version.metrics)
+
+
 def _load_file(arch: str, version: str, path: Path, *, sha256: str | None, metrics: dict) -> LoadedModel:
     raw = path.read_bytes()
     if sha256 and hashlib.sha256(raw).hexdigest() != sha256:
@@ -141,6 +151,7 @@ def _refresh(arch: str, current: LoadedModel | None) -> LoadedModel:
         return current
     else:
         try:
+            _follow_shipped_file(active)
             model = _load_file(arch, active.version, active.path, sha256=active.sha256, metrics=active.metrics)
             log.info("serving %s (was %s)", model.version, current.version if current else "nothing")
         except (OSError, ValueError, KeyError, VersionError):

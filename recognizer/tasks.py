@@ -11,7 +11,7 @@ from .models import TrainingRun
 log = logging.getLogger(__name__)
 
 
-@shared_task(bind=True, name="recognizer.run_training", acks_late=True)
+@shared_task(bind=True, name=training.RUN_TASK, acks_late=True)
 def run_training(self, run_id: int) -> str:
     """Trains run `run_id` if it is still queued; a second delivery of the same run does nothing."""
     return training.execute_run(run_id=run_id, worker=self.request.hostname or "").status
@@ -40,6 +40,6 @@ def fail_runs_of_the_previous_worker(sender, **kwargs):
 @task_failure.connect
 def fail_run_whose_process_was_lost(sender=None, args=None, exception=None, **kwargs):
     """The pool process died under the task (killed, out of memory, hard time limit): the run failed."""
-    if getattr(sender, "name", None) == "recognizer.run_training" and args:
+    if getattr(sender, "name", None) == training.RUN_TASK and args:
         training.fail_run(args[0], reason=f"the worker process was lost during training "
                                            f"({type(exception).__name__}); the served model is unchanged")

@@ -22,8 +22,10 @@ from typing import Callable, Iterator
 import numpy as np
 import redis
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import close_old_connections, transaction
 from django.utils import timezone
+from kombu.exceptions import OperationalError
 
 from . import serving
 from .datasets import load_mnist
@@ -35,6 +37,7 @@ from .nn.train import Progress, TrainConfig, evaluate, fit
 log = logging.getLogger(__name__)
 Status = TrainingRun.Status
 IN_PROGRESS = (Status.QUEUED, Status.RUNNING)
+RUN_TASK = "recognizer.run_training"
 
 # (include_visitor_labels) -> uint8 digits (N, 28, 28), labels (N,), their submission ids (N,)
 DrawingSource = Callable[..., tuple[np.ndarray, np.ndarray, np.ndarray]]
@@ -129,8 +132,8 @@ def executor_for(*, foreground: bool) -> str:
     return "inline" if foreground else "thread"
 
 
-def retrain_request(*, arch: str, trigger: str, by=None, epochs: int | None = None, from_scratch: bool = False,
-                    foreground: bool = False) -> TrainingRun:
+def retrain_request(*, arch: str, trigger: str, by: AbstractBaseUser | None = None, epochs: int | None = None,
+                    from_scratch: bool = False, foreground: bool = False) -> TrainingRun:
     """Records a queued run and hands it to its executor.
 
     With REDIS_URL set it is queued for a Celery worker; without, it trains in a thread of this process,
@@ -162,14 +165,13 @@ def retrain_request(*, arch: str, trigger: str, by=None, epochs: int | None = No
 
 
 def _queue(run: TrainingRun) -> None:
+    """Sends the task by name through our app to REDIS_URL, whatever Celery app is current in this process."""
     from digitsite.celery import app
-
-    from .tasks import run_training
 
     try:
         with app.connection_for_write(settings.REDIS_URL) as connection:
-            run_training.apply_async(args=[run.pk], connection=connection, retry=False)
-    except Exception as exc:  # kombu and redis-py raise many kinds for "the broker is down"
+            app.send_task(RUN_TASK, args=[run.pk], connection=connection, retry=False)
+    except (OperationalError, redis.RedisError, OSError) as exc:
         error = redis_down(exc)
         fail_run(run.pk, reason="could not be queued: Redis does not answer", error=str(error))
         raise error from exc
@@ -334,10 +336,10 @@ class Reporter:
         self.last = 0.0
 
     def heartbeat(self, **fields) -> None:
-        self.extend_lock()
         if not TrainingRun.objects.filter(pk=self.run.pk, status=Status.RUNNING).update(
                 heartbeat_at=timezone.now(), **fields):
             raise RunAbandoned()
+        self.extend_lock()
         for name, value in fields.items():
             setattr(self.run, name, value)
         if self.on_progress:
@@ -394,6 +396,10 @@ def _train(run: TrainingRun, source: DrawingSource, extend_lock: Callable[[], No
         with transaction.atomic():
             if not TrainingRun.objects.select_for_update().filter(pk=run.pk, status=Status.RUNNING).exists():
                 raise RunAbandoned()
+            now_active = serving.active_version(run.arch)
+            if promote and now_active != active:
+                promote, reason = False, (f"{now_active} was activated during the run: this candidate was measured "
+                                          f"against {active}, so it is not promoted over it")
             candidate = ModelVersion.objects.create(arch=run.arch, version=version, file=path.name,
                                                     sha256=serving.sha256_of(path), metrics=metrics,
                                                     rejected=not promote)

@@ -46,11 +46,13 @@ def cosine_lr(cfg: TrainConfig, step: int, total: int) -> float:
 
 def fit(model: Sequential, images: np.ndarray, labels: np.ndarray, cfg: TrainConfig, *,
         sample_weights: np.ndarray | None = None,
-        on_progress: Callable[[Progress], None] | None = None) -> list[dict]:
+        on_progress: Callable[[Progress], None] | None = None,
+        on_epoch: Callable[[dict], None] | None = None) -> list[dict]:
     """Trains in place with Adam and a cosine schedule; returns per-epoch {epoch, loss, accuracy, seconds}.
 
     sample_weights, when given, set how often each example is drawn (oversampling), so a few hundred
-    user drawings can matter next to 60k MNIST digits.
+    user drawings can matter next to 60k MNIST digits. on_epoch is called after each epoch with its
+    history entry, the model in inference mode (to checkpoint or evaluate it).
     """
     rng = np.random.default_rng(cfg.seed)
     loss_fn = SoftmaxCrossEntropy()
@@ -84,6 +86,10 @@ def fit(model: Sequential, images: np.ndarray, labels: np.ndarray, cfg: TrainCon
                                      seen / (time.perf_counter() - started)))
         history.append({"epoch": epoch, "loss": round(loss_sum / seen, 5), "accuracy": round(correct / seen, 5),
                         "seconds": round(time.perf_counter() - started, 2)})
+        if on_epoch:
+            model.train(False)
+            on_epoch(history[-1])
+            model.train(True)
     model.train(False)
     return history
 

@@ -2,7 +2,7 @@
 "use strict";
 
 (() => {
-  // Points are stored in units of the canvas height, so a resize redraws the same shapes at the new size.
+  // Points and the pen width are in units of the canvas height, so a resize redraws the same shapes.
   const PEN_WIDTH = 0.035;
   // Black ink on a transparent canvas: in the exported PNG the ink is in the alpha channel.
   const INK = "#000";
@@ -20,7 +20,8 @@
   const factType = document.getElementById("fact-type");
   const resultSection = document.getElementById("result");
   const statusLine = document.getElementById("status");
-  const reading = document.getElementById("reading");
+  // The number, fact and feedback in one card, the per-digit details in another: shown and faded together.
+  const readingParts = [document.getElementById("reading"), document.getElementById("digit-section")];
   const numberOut = document.getElementById("number");
   const confidenceOut = document.getElementById("confidence");
   const digitList = document.getElementById("digits");
@@ -130,7 +131,7 @@
     inFlight = null;
     clearTimeout(pauseTimer);
     resultSection.removeAttribute("aria-busy");
-    reading.classList.add("outdated");
+    readingParts.forEach((part) => part.classList.add("outdated"));
     const empty = strokes.length === 0;
     frame.classList.toggle("empty", empty);
     for (const button of Object.values(buttons)) button.disabled = empty;
@@ -154,7 +155,7 @@
   }
 
   function forgetResult(message) {
-    reading.hidden = true;
+    showReadingParts(false);
     numberOut.textContent = "";
     confidenceOut.textContent = "";
     digitList.replaceChildren();
@@ -199,7 +200,10 @@
     inFlight = controller;
     const ticket = ++generation;
     resultSection.setAttribute("aria-busy", "true");
-    say("Reading…");
+    // A reading on screen fades while the next one comes, instead of the page jumping around it.
+    const showing = !readingParts[0].hidden;
+    readingParts.forEach((part) => part.classList.add("outdated"));
+    say("Reading…", { spokenOnly: showing });
 
     let response;
     let body = null;
@@ -229,8 +233,10 @@
     show();
   }
 
+  // One decimal, without claiming a certainty of 0% or 100% that rounding made up.
   function percent(p) {
-    if (p > 0 && p < 0.001) return "<0.1%";
+    if (p < 0.001) return "<0.1%";
+    if (p > 0.999) return ">99.9%";
     return `${(p * 100).toFixed(1)}%`;
   }
 
@@ -242,8 +248,7 @@
     showFact(result.fact);
     feedback.replaceChildren();
     feedback.dataset.submissionId = result.submission_id;
-    reading.classList.remove("outdated");
-    reading.hidden = false;
+    showReadingParts(true);
     say(`Read ${result.number}, ${percent(sure)} sure.`, { spokenOnly: true });
   }
 
@@ -299,8 +304,15 @@
     statusLine.textContent = message;
   }
 
+  function showReadingParts(shown) {
+    for (const part of readingParts) {
+      part.hidden = !shown;
+      part.classList.remove("outdated");
+    }
+  }
+
   function sayError(message) {
-    reading.hidden = true;
+    showReadingParts(false);
     statusLine.classList.remove("visually-hidden");
     statusLine.classList.add("error");
     statusLine.textContent = message;

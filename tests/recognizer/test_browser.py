@@ -60,6 +60,15 @@ def draw_with_finger(page, strokes):
     cdp.detach()
 
 
+def expect_number(page, number: str):
+    """Waits for the page to show `number`; on failure says what the page said instead (an error, say)."""
+    try:
+        expect(page.get_by_test_id("number")).to_have_text(number, timeout=READ_TIMEOUT_MS)
+    except AssertionError as failure:
+        said = page.get_by_test_id("status").text_content().strip()
+        raise AssertionError(f"expected the page to show {number!r}; it said {said!r}") from failure
+
+
 def inked_pixels(page) -> int:
     return page.evaluate("""() => {
         const c = document.getElementById("pad");
@@ -107,7 +116,7 @@ def phone(browser, live_server):
 
 def test_it_reads_a_seven_drawn_with_a_mouse(desktop, tmp_path):
     draw_with_mouse(desktop, number_strokes("7"))
-    expect(desktop.get_by_test_id("number")).to_have_text("7", timeout=READ_TIMEOUT_MS)
+    expect_number(desktop, "7")
     expect(desktop.get_by_test_id("status")).to_contain_text("Read 7")
     expect(desktop.locator("#digits .seen img")).to_have_count(1)
     expect(desktop.locator("#digits .probs li")).to_have_count(10)
@@ -116,14 +125,14 @@ def test_it_reads_a_seven_drawn_with_a_mouse(desktop, tmp_path):
 
 def test_it_reads_a_two_digit_number_drawn_with_a_mouse(desktop, tmp_path):
     draw_with_mouse(desktop, number_strokes("17"))
-    expect(desktop.get_by_test_id("number")).to_have_text("17", timeout=READ_TIMEOUT_MS)
+    expect_number(desktop, "17")
     expect(desktop.locator("#digits > li")).to_have_count(2)
     desktop.screenshot(path=tmp_path / "desktop-seventeen.png", full_page=True)
 
 
 def test_it_reads_a_number_drawn_with_a_finger(phone, tmp_path):
     draw_with_finger(phone, number_strokes("10"))
-    expect(phone.get_by_test_id("number")).to_have_text("10", timeout=READ_TIMEOUT_MS)
+    expect_number(phone, "10")
     assert set(phone.evaluate("pointerTypes")) == {"touch"}
     assert has_no_horizontal_scroll(phone)
     phone.screenshot(path=tmp_path / "phone-ten.png", full_page=True)
@@ -133,11 +142,11 @@ def test_undo_removes_the_last_stroke_and_clear_empties_canvas_and_result(deskto
     requested = []
     desktop.on("request", lambda request: requested.append(request.url))
     draw_with_mouse(desktop, number_strokes("17"))
-    expect(desktop.get_by_test_id("number")).to_have_text("17", timeout=READ_TIMEOUT_MS)
+    expect_number(desktop, "17")
     ink_of_seventeen = inked_pixels(desktop)
 
     desktop.get_by_role("button", name="Undo").click()
-    expect(desktop.get_by_test_id("number")).to_have_text("1", timeout=READ_TIMEOUT_MS)
+    expect_number(desktop, "1")
     assert 0 < inked_pixels(desktop) < ink_of_seventeen
 
     desktop.get_by_role("button", name="Clear").click()
@@ -169,7 +178,7 @@ def test_the_strokes_survive_a_resize_and_stay_sharp(desktop):
         return c.width < 480 && c.width === Math.round(c.getBoundingClientRect().width * devicePixelRatio);
     }""")
     assert 0 < inked_pixels(desktop) < ink_before
-    expect(desktop.get_by_test_id("number")).to_have_text("7", timeout=READ_TIMEOUT_MS)
+    expect_number(desktop, "7")
 
 
 def test_it_shows_the_servers_message_for_a_drawing_it_cannot_read(desktop):

@@ -16,6 +16,7 @@ from recognizer import serving, training
 from recognizer.models import ModelVersion, TrainingRun
 from tests.drawings import data_url, drawing
 from tests.recognizer.retraining import TINY_SETTINGS, Worker, install_shipped, wait_for, write_mnist
+from tests.services import start_redis_server
 
 pytestmark = [pytest.mark.celery, pytest.mark.django_db(transaction=True)]
 KOMBU_KEYS = ("celery", "unacked", "unacked_index")
@@ -28,28 +29,41 @@ def folders(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def worker(redis_url, folders, django_db_setup, tmp_path_factory):
+def broker(request, tmp_path_factory):
+    """A Redis of our own, so no other test run's worker takes our tasks or we theirs; else the shared one."""
+    started = start_redis_server(tmp_path_factory.mktemp("redis"))
+    if started is None:
+        url = request.getfixturevalue("redis_url")
+        yield url
+        redis.Redis.from_url(url).delete(*KOMBU_KEYS, training.TRAINING_LOCK, training.REQUEST_LOCK)
+        return
+    proc, url = started
+    yield url
+    proc.terminate()
+    proc.wait(5)
+
+
+@pytest.fixture(scope="module")
+def worker(broker, folders, django_db_setup, tmp_path_factory):
     """One worker for the module (started in a few seconds); the test that kills it starts it again."""
-    client = redis.Redis.from_url(redis_url)
-    client.delete(*KOMBU_KEYS)
+    redis.Redis.from_url(broker).delete(*KOMBU_KEYS)
     weights, data = folders
-    proc = Worker(redis_url=redis_url, weights_dir=weights, data_dir=data,
+    proc = Worker(redis_url=broker, weights_dir=weights, data_dir=data,
                   log=tmp_path_factory.mktemp("worker-log") / "worker.log")
     proc.start()
     yield proc
     proc.stop()
-    client.delete(*KOMBU_KEYS, training.TRAINING_LOCK, training.REQUEST_LOCK)
 
 
 @pytest.fixture
-def site(worker, folders, settings, redis_url):
+def site(worker, folders, settings, broker):
     """This test process plays the web server: same database, weights folder and Redis as the worker."""
     weights, data = folders
     for f in weights.iterdir():
         f.unlink()
     for name, value in TINY_SETTINGS.items():
         setattr(settings, name, value)
-    settings.WEIGHTS_DIR, settings.DATA_DIR, settings.REDIS_URL = weights, data, redis_url
+    settings.WEIGHTS_DIR, settings.DATA_DIR, settings.REDIS_URL = weights, data, broker
     settings.SERVING_CHECK_SECONDS = 0.5
     write_mnist(data)
     serving.forget_loaded_models()

@@ -3,11 +3,16 @@ from datetime import timedelta
 
 import numpy as np
 import pytest
+from django.contrib.auth.models import Permission, User
 from django.utils import timezone
 
 from recognizer import serving, training
 from recognizer.models import ModelVersion, TrainingRun
-from tests.recognizer.retraining import TINY_SETTINGS, install_shipped, no_drawings, small_mnist, write_mnist
+from submissions.models import Submission
+from submissions.services import submission_relabel
+from tests.drawings import data_url, drawing
+from tests.recognizer.retraining import (TINY_SETTINGS, install_shipped, no_drawings, small_mnist, tiny_network,
+                                         write_mnist)
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +29,7 @@ def tiny(settings, tmp_path):
 def request_and_run(**kwargs) -> TrainingRun:
     run = training.retrain_request(arch="mlp", trigger=TrainingRun.Trigger.COMMAND, foreground=True,
                                    **{k: v for k, v in kwargs.items() if k in ("epochs", "from_scratch")})
-    return training.execute_run(run_id=run.pk, drawings=kwargs.get("drawings", no_drawings))
+    return training.execute_run(run_id=run.pk, drawings=kwargs.get("drawings", no_drawings))  # None: the real ones
 
 
 def drawings_source(count: int = 40, *, seed: int = 3):
@@ -243,3 +248,39 @@ def test_unknown_archs_and_zero_epochs_are_refused():
         training.retrain_request(arch="vgg", trigger="command")
     with pytest.raises(training.RetrainError, match="epochs must be at least 1"):
         training.retrain_request(arch="mlp", trigger="command", epochs=0)
+
+
+def test_a_candidate_is_not_promoted_over_a_version_activated_while_it_trained(settings):
+    install_shipped(settings.WEIGHTS_DIR)
+    serving.active_version("mlp")
+    path = settings.WEIGHTS_DIR / "mlp-manual.npz"
+    tiny_network(seed=5).save(path, meta={"version": "mlp-manual"})
+    manual = ModelVersion.objects.create(arch="mlp", version="mlp-manual", file=path.name,
+                                         sha256=serving.sha256_of(path))
+    run = training.retrain_request(arch="mlp", trigger="command", foreground=True)
+
+    def staff_activates_another_version(r):
+        if "step" in r.progress and not manual.is_active:
+            serving.activate(manual)
+    run = training.execute_run(run_id=run.pk, drawings=no_drawings, on_progress=staff_activates_another_version)
+    assert run.status == "rejected"
+    assert run.reason == ("mlp-manual was activated during the run: this candidate was measured against mlp-1, "
+                          "so it is not promoted over it")
+    assert ModelVersion.objects.get(is_active=True) == manual
+
+
+def test_drawings_staff_labelled_in_the_review_are_trained_on_and_held_out_by_submission_id(settings, api_client):
+    install_shipped(settings.WEIGHTS_DIR)
+    reviewer = User.objects.create_user("reviewer", is_staff=True)
+    reviewer.user_permissions.add(Permission.objects.get(codename="change_submission"))
+    ids = []
+    for n, number in enumerate(["7", "42", "3", "105", "8", "6", "91", "2", "0", "5"]):
+        body = api_client.post("/api/recognize/", {"image": data_url(drawing(number, seed=n))}, format="json").json()
+        submission = Submission.objects.get(pk=body["submission_id"])
+        if submission.digit_count == len(number):
+            submission_relabel(submission=submission, label=number, by=reviewer)
+            ids += [submission.pk] * len(number)
+    run = request_and_run(drawings=None)
+    assert run.status == "succeeded", run.error
+    assert run.holdout_count == sum(i % 5 == 0 for i in ids) and run.holdout_count > 0
+    assert run.drawing_train_count == len(ids) - run.holdout_count

@@ -2,6 +2,7 @@
 import threading
 import time
 
+import numpy as np
 import pytest
 from django.db import IntegrityError, connection
 
@@ -117,3 +118,14 @@ def test_health_and_recognition_report_the_served_version(settings, api_client):
     response = api_client.post("/api/recognize/", {"image": data_url(drawing("7"))}, format="json")
     assert response.status_code == 201
     assert response.json()["model"] == {"arch": "mlp", "version": "mlp-2"}
+
+
+def test_shipped_weights_replaced_by_a_deploy_are_served_and_their_record_follows(settings):
+    assert serving.get_model().version == "mlp-1"
+    replacement = tiny_network(seed=9)
+    replacement.save(settings.WEIGHTS_DIR / "mlp.npz", meta={"version": "mlp-1"})
+    serving.forget_loaded_models()  # a deploy restarts the web processes
+    served = serving.get_model()
+    probe = np.random.default_rng(0).random((4, 28, 28)).astype(np.float32)
+    assert np.allclose(served.predict_proba(probe), replacement.predict_proba(probe))
+    assert ModelVersion.objects.get(version="mlp-1").sha256 == serving.sha256_of(settings.WEIGHTS_DIR / "mlp.npz")
