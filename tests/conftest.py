@@ -1,5 +1,9 @@
 """Shared fixtures: a temporary weights and media folder for every test, an API client, real services."""
-import shutil
+import os
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")    # as in web workers; the suite's networks are small
+
+import shutil  # noqa: E402
 from pathlib import Path
 
 import pytest

@@ -8,6 +8,7 @@ from django_celery_beat.models import PeriodicTask
 
 from recognizer.models import ModelVersion, TrainingRun
 from tests.recognizer.retraining import TINY_SETTINGS, install_shipped, write_mnist
+from tests.services import free_port
 
 pytestmark = pytest.mark.django_db
 
@@ -78,3 +79,11 @@ def test_setup_schedules_creates_the_nightly_retrain_once_and_leaves_admin_edits
     call_command("setup_schedules", stdout=out)
     assert PeriodicTask.objects.count() == 1 and PeriodicTask.objects.get().crontab.hour == "4"
     assert out.getvalue().splitlines()[-1].endswith(": left as it is")
+
+
+def test_with_redis_configured_but_down_it_exits_with_a_clear_message(settings):
+    settings.REDIS_URL = f"redis://127.0.0.1:{free_port()}/0"
+    with pytest.raises(CommandError, match=f"Redis does not answer at {settings.REDIS_URL} \\(ConnectionError\\), "
+                                           "so the retrain cannot be queued"):
+        retrain("--arch", "mlp")
+    assert TrainingRun.objects.count() == 0
