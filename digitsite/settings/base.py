@@ -53,6 +53,7 @@ TEMPLATES = [{
     ]},
 }]
 
+VAR_DIR.mkdir(parents=True, exist_ok=True)    # the default SQLite file, media and data live here
 DATABASES = {"default": dj_database_url.parse(
     env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}"), conn_max_age=60)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

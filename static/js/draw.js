@@ -1,4 +1,5 @@
-// The canvas page: draw with any pointer, send the drawing to /api/recognize/, show what the network read.
+// The canvas page: draw with any pointer, send the drawing to /api/recognize/, show what the network read,
+// and let the visitor say whether it was right (POST /api/submissions/<id>/feedback/).
 "use strict";
 
 (() => {
@@ -33,6 +34,7 @@
     source: document.getElementById("fact-source"),
   };
   const feedback = document.getElementById("feedback");
+  const feedbackTemplate = document.getElementById("feedback-template");
 
   const strokes = [];
   let drawing = null;       // {pointerId, points, rect} while a pointer is down
@@ -159,8 +161,7 @@
     numberOut.textContent = "";
     confidenceOut.textContent = "";
     digitList.replaceChildren();
-    feedback.replaceChildren();
-    delete feedback.dataset.submissionId;
+    forgetFeedback();
     say(message);
   }
 
@@ -246,8 +247,7 @@
     confidenceOut.textContent = `${percent(sure)} sure`;
     digitList.replaceChildren(...result.digits.map(digitItem));
     showFact(result.fact);
-    feedback.replaceChildren();
-    feedback.dataset.submissionId = result.submission_id;
+    askForFeedback(result.submission_id);
     showReadingParts(true);
     say(`Read ${result.number}, ${percent(sure)} sure.`, { spokenOnly: true });
   }
@@ -316,6 +316,115 @@
     statusLine.classList.remove("visually-hidden");
     statusLine.classList.add("error");
     statusLine.textContent = message;
+  }
+
+  // ---- feedback ------------------------------------------------------------------------------
+
+  const LABEL = /^[0-9]{1,8}$/;
+  const LABEL_RULE = "Type the number you drew, as 1 to 8 digits, like 47.";
+
+  function forgetFeedback() {
+    feedback.replaceChildren();
+    delete feedback.dataset.submissionId;
+  }
+
+  function feedbackUrl(submissionId) {
+    return feedback.dataset.feedbackUrl.replace("/0/", `/${encodeURIComponent(submissionId)}/`);
+  }
+
+  // Each reading gets a fresh box; an answer that comes back after the next reading finds its box gone.
+  function askForFeedback(submissionId) {
+    forgetFeedback();
+    feedback.dataset.submissionId = submissionId;
+    feedback.append(feedbackTemplate.content.cloneNode(true));
+    const ask = feedback.querySelector(".feedback-ask");
+    const message = feedback.querySelector(".feedback-message");
+    const right = ask.querySelector(".feedback-right");
+    const wrong = ask.querySelector(".feedback-wrong");
+    const form = ask.querySelector(".feedback-form");
+    const input = form.elements.label;
+    let sending = false;
+
+    wrong.addEventListener("click", () => {
+      const opening = form.hidden;
+      form.hidden = !opening;
+      wrong.setAttribute("aria-expanded", String(opening));
+      if (opening) input.focus();
+    });
+    right.addEventListener("click", () => send({ correct: true }));
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      if (sending) return;
+      const label = input.value.trim();
+      if (!LABEL.test(label)) {
+        input.setAttribute("aria-invalid", "true");
+        showMessage(LABEL_RULE, { error: true });
+        input.focus();
+        return;
+      }
+      input.removeAttribute("aria-invalid");
+      send({ label });
+    });
+
+    function showMessage(text, { error = false } = {}) {
+      message.classList.toggle("error", error);
+      message.textContent = text;
+    }
+
+    // aria-disabled rather than disabled while sending, so the focus stays where the visitor left it.
+    function setSending(busy) {
+      sending = busy;
+      for (const control of ask.querySelectorAll("button")) control.setAttribute("aria-disabled", String(busy));
+      input.readOnly = busy;
+    }
+
+    async function send(answer) {
+      if (sending) return;
+      setSending(true);
+      showMessage("Sending…");
+      let response = null;
+      let body = null;
+      try {
+        response = await fetch(feedbackUrl(submissionId), {
+          method: "POST",
+          credentials: "same-origin",
+          headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
+          body: JSON.stringify(answer),
+        });
+        body = await response.json().catch(() => null);
+      } catch {
+        // No answer at all: said below.
+      }
+      if (!ask.isConnected) return;
+      setSending(false);
+      if (response?.ok && body?.label !== undefined) {
+        thank(body);
+      } else if (!response) {
+        showMessage("Could not reach the server. Check the connection and try again.", { error: true });
+      } else {
+        showMessage(body?.error?.message || `The server could not take your answer (HTTP ${response.status}).`,
+                    { error: true });
+        // This drawing cannot take feedback (given already, not yours, gone): stop asking.
+        if ([403, 404, 409].includes(response.status)) stopAsking();
+      }
+    }
+
+    // The focused button or field goes with the controls; the message is where the visitor is now.
+    function stopAsking() {
+      ask.remove();
+      message.focus();
+    }
+
+    function thank(label) {
+      const link = document.createElement("a");
+      link.href = feedback.dataset.historyUrl;
+      link.textContent = "Your drawings";
+      const flagged = label.flagged ? " It has a different number of digits from what was read; we'll take a look." : "";
+      showMessage(`Thanks — noted as ${label.label}.${flagged} `);
+      message.append(link);
+      message.classList.add("thanks");
+      stopAsking();
+    }
   }
 
   new ResizeObserver(fitToScreen).observe(canvas);

@@ -1,8 +1,14 @@
-"""The canvas page in a real Chromium: a visitor draws with a mouse or a finger and sees the number read."""
+"""The canvas page in a real Chromium: a visitor draws with a mouse or a finger, sees the number read,
+and says whether it was right."""
 import math
+import re
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from django.db import connection
 from playwright.sync_api import expect, sync_playwright
+
+from submissions.models import Label, LabelSource
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -77,6 +83,44 @@ def inked_pixels(page) -> int:
         for (let i = 3; i < alpha.length; i += 4) if (alpha[i] > 0) n++;
         return n;
     }""")
+
+
+def wait_for_reading(page) -> tuple[str, int]:
+    """Waits for a reading that asks for feedback; returns the number shown and its submission id."""
+    try:
+        expect(page.get_by_role("button", name="Right")).to_be_visible(timeout=READ_TIMEOUT_MS)
+    except AssertionError as failure:
+        said = page.get_by_test_id("status").text_content().strip()
+        raise AssertionError(f"expected a reading; the page said {said!r}") from failure
+    submission_id = page.get_by_test_id("feedback").get_attribute("data-submission-id")
+    return page.get_by_test_id("number").text_content(), int(submission_id)
+
+
+def another_number_than(number: str) -> str:
+    return "3" if number != "3" else "8"
+
+
+def from_the_database(query):
+    """Runs `query` in a thread of its own: Django refuses database calls where Playwright's event loop runs."""
+    def run():
+        try:
+            return query()
+        finally:
+            connection.close()
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(run).result()
+
+
+def visitor_labels(submission_id: int) -> list[str]:
+    return from_the_database(lambda: list(Label.objects.filter(submission_id=submission_id, source=LabelSource.VISITOR)
+                                          .values_list("value", flat=True)))
+
+
+def expect_in_history(page, submission_id: int, *, read: str, said: str):
+    expect(page).to_have_url(re.compile(r"/history/$"))
+    drawing = page.locator(f'[data-testid="history"] li[data-submission="{submission_id}"]')
+    expect(drawing).to_contain_text(f"Read {read}")
+    expect(drawing.locator(".said")).to_have_text(said)
 
 
 def has_no_horizontal_scroll(page) -> bool:
@@ -201,3 +245,74 @@ def test_the_page_fits_a_360_pixel_phone(phone):
     for name in ("Undo", "Clear", "Read it"):
         button = phone.get_by_role("button", name=name).bounding_box()
         assert button["x"] + button["width"] <= 360 and button["height"] >= 44
+
+
+def test_a_visitor_says_it_was_wrong_types_the_number_and_finds_it_in_their_history(desktop, tmp_path):
+    draw_with_mouse(desktop, number_strokes("7"))
+    read, submission_id = wait_for_reading(desktop)
+    said = another_number_than(read)
+
+    desktop.get_by_role("button", name="Wrong").click()
+    expect(desktop.get_by_role("textbox", name="It was")).to_be_focused()
+    desktop.keyboard.type(said)
+    desktop.screenshot(path=tmp_path / "desktop-wrong.png", full_page=True)
+    desktop.keyboard.press("Enter")
+
+    thanks = desktop.get_by_role("status").filter(has_text="Thanks")
+    expect(thanks).to_have_text(f"Thanks — noted as {said}. Your drawings")
+    expect(desktop.get_by_role("button", name="Right")).to_have_count(0)
+    expect(desktop.get_by_role("button", name="Wrong")).to_have_count(0)
+    desktop.screenshot(path=tmp_path / "desktop-thanks.png", full_page=True)
+    assert visitor_labels(submission_id) == [said]
+    desktop.get_by_test_id("feedback").get_by_role("link", name="Your drawings").click()
+    expect_in_history(desktop, submission_id, read=read, said=f"You said it was {said}.")
+
+
+def test_a_visitor_says_it_was_right_and_the_next_reading_asks_again(desktop, tmp_path):
+    draw_with_mouse(desktop, number_strokes("7"))
+    read, submission_id = wait_for_reading(desktop)
+
+    desktop.get_by_role("button", name="Right").click()
+    expect(desktop.get_by_test_id("feedback-message")).to_have_text(f"Thanks — noted as {read}. Your drawings")
+    assert visitor_labels(submission_id) == [read]
+
+    desktop.get_by_role("button", name="Read it").click()
+    _, next_id = wait_for_reading(desktop)
+    assert next_id != submission_id
+    expect(desktop.get_by_test_id("feedback-message")).to_be_hidden()
+    assert visitor_labels(next_id) == []
+    desktop.get_by_role("navigation", name="Site").get_by_role("link", name="Your drawings").click()
+    expect_in_history(desktop, submission_id, read=read, said="You said: right.")
+    desktop.screenshot(path=tmp_path / "desktop-history.png", full_page=True)
+
+
+def test_the_feedback_fits_a_phone_and_says_what_went_wrong(phone, tmp_path):
+    draw_with_finger(phone, number_strokes("7"))
+    _, submission_id = wait_for_reading(phone)
+    phone.get_by_role("button", name="Wrong").tap()
+    answer = phone.get_by_role("textbox", name="It was")
+    expect(answer).to_be_focused()
+    expect(answer).to_have_attribute("inputmode", "numeric")
+    answer.fill("4x")
+    answer.press("Enter")
+    expect(phone.get_by_role("status").filter(has_text="digits")).to_have_text(
+        "Type the number you drew, as 1 to 8 digits, like 47.")
+    expect(answer).to_have_attribute("aria-invalid", "true")
+    assert has_no_horizontal_scroll(phone)
+    for control in (phone.get_by_role("button", name="Right"), phone.get_by_role("button", name="Wrong"), answer,
+                    phone.get_by_role("button", name="Send")):
+        box = control.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 360 and box["height"] >= 44
+    phone.screenshot(path=tmp_path / "phone-invalid.png", full_page=True)
+
+    answered_in_another_tab = phone.evaluate("""async (id) => {
+        const token = document.cookie.match(/csrftoken=([^;]+)/)[1];
+        const response = await fetch(`/api/submissions/${id}/feedback/`, {method: "POST", credentials: "same-origin",
+            headers: {"Content-Type": "application/json", "X-CSRFToken": token}, body: '{"correct": true}'});
+        return response.status;
+    }""", submission_id)
+    assert answered_in_another_tab == 201
+    phone.get_by_role("button", name="Right").tap()
+    expect(phone.get_by_test_id("feedback-message")).to_have_text("You already said what this drawing is.")
+    expect(phone.get_by_role("button", name="Right")).to_have_count(0)
+    phone.screenshot(path=tmp_path / "phone-already-answered.png", full_page=True)
