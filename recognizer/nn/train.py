@@ -70,9 +70,9 @@ def fit(model: Sequential, images: np.ndarray, labels: np.ndarray, cfg: TrainCon
         for b in range(batches):
             idx = order[b * cfg.batch_size:(b + 1) * cfg.batch_size]
             x = to_float(images[idx])
-            if cfg.augment is not None:
-                x = augment(x, rng, cfg.augment)
             y = labels[idx].astype(np.int64)
+            if cfg.augment is not None:
+                x = augment(x, rng, cfg.augment, labels=y)
             logits = model.forward(x)
             loss = loss_fn.forward(logits, y)
             model.backward(loss_fn.backward(), input_grad=False)

@@ -82,3 +82,10 @@ def test_evaluate_a_file_that_is_not_a_model_fails_clearly(mnist, tmp_path):
     junk.write_bytes(b"not a model")
     with pytest.raises(CommandError, match=f"cannot evaluate {re.escape(str(junk))}"):
         run("evaluate", "--weights", str(junk))
+
+
+def test_train_names_the_version_when_asked(mnist, tmp_path):
+    run("train", "--arch", "mlp", "--epochs", "1", "--limit", "128", "--name", "mlp-7", "--out", str(tmp_path))
+    model, meta = load(tmp_path / "mlp-7.npz")
+    assert meta["version"] == "mlp-7"
+    assert json.loads((tmp_path / "mlp-7.json").read_text())["version"] == "mlp-7"

@@ -25,8 +25,10 @@ class Command(BaseCommand):
         parser.add_argument("--no-augment", action="store_true", help="train on the plain MNIST images")
         parser.add_argument("--limit", type=int, help="train on the first N images only (quick runs)")
         parser.add_argument("--out", type=Path, default=None, help="folder for the weights (default var/models)")
+        parser.add_argument("--name", dest="version", default=None,
+                            help="the version name (default <arch>-<UTC time>-s<seed>); the shipped weights are <arch>-1")
 
-    def handle(self, *args, arch, epochs, seed, batch_size, lr, no_augment, limit, out, **options):
+    def handle(self, *args, arch, epochs, seed, batch_size, lr, no_augment, limit, out, version, **options):
         if epochs < 1:
             raise CommandError("--epochs must be at least 1")
         try:
@@ -49,7 +51,7 @@ class Command(BaseCommand):
                 bar.close()
 
         model, metrics = train_mnist(arch, data, cfg, on_progress=on_progress)
-        version = f"{arch}-{datetime.now(timezone.utc):%Y%m%d%H%M%S}-s{seed}"
+        version = version or f"{arch}-{datetime.now(timezone.utc):%Y%m%d%H%M%S}-s{seed}"
         metrics.update(version=version, data_hash=data_hash(data), train_images=int(len(data["x_train"])))
         folder = out or Path(settings.VAR_DIR) / "models"
         weights = folder / f"{version}.npz"
