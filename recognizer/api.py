@@ -1,6 +1,7 @@
 """Thin DRF views of the recognizer: recognize a drawing, list the models, health."""
 import base64
 import io
+import logging
 import uuid
 
 import numpy as np
@@ -24,6 +25,7 @@ from .serializers import ErrorResponse, RecognizeRequest, RecognizeResponse
 from .services import recognize
 
 MAX_BODY_BYTES = 2 * 1024 * 1024
+log = logging.getLogger(__name__)
 
 
 def visitor_id(request) -> str:
@@ -55,6 +57,10 @@ class RecognizeView(APIView):
             result = recognize(raw)
         except DrawingError as exc:
             raise ApiError(exc.code, exc.message, exc.status) from None
+        except serving.ModelUnavailable:
+            log.exception("recognition has no model")
+            raise ApiError("model_unavailable", "The recognizer is not available right now; try again later.",
+                           status.HTTP_503_SERVICE_UNAVAILABLE) from None
         submission = submission_create(raw=raw, image_format=result.image_format, recognition=result,
                                        visitor=visitor_id(request))
         body = {
@@ -97,7 +103,10 @@ def healthz(request):
         database = "ok"
     except Exception as exc:  # the health check reports any database failure instead of raising
         database = f"error: {type(exc).__name__}"
-    model = serving.get_model()
-    code = 200 if database == "ok" else 503
-    return Response({"status": "ok" if code == 200 else "degraded", "model": model.version, "database": database},
+    try:
+        model = serving.get_model().version
+    except serving.ModelUnavailable:
+        model = None
+    code = 200 if database == "ok" and model else 503
+    return Response({"status": "ok" if code == 200 else "degraded", "model": model, "database": database},
                     status=code)

@@ -10,6 +10,7 @@ import base64
 import binascii
 import io
 import re
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -51,23 +52,28 @@ def decode_base64(text: str) -> bytes:
     return raw
 
 
+TOO_LARGE = f"The image has more than {MAX_PIXELS // 1_000_000} megapixels."
+NOT_AN_IMAGE = "The drawing could not be decoded as PNG, JPEG or WebP."
+
+
 def open_image(raw: bytes) -> Image.Image:
     """Decodes PNG, JPEG or WebP; refuses anything else, and anything over MAX_PIXELS before decoding pixels."""
-    try:
-        image = Image.open(io.BytesIO(raw))
-    except Image.DecompressionBombError:
-        raise DrawingError("too_large", f"The image has more than {MAX_PIXELS // 1_000_000} megapixels.", 413) from None
-    except (OSError, ValueError, SyntaxError):
-        raise DrawingError("not_an_image", "The drawing could not be decoded as PNG, JPEG or WebP.") from None
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            image = Image.open(io.BytesIO(raw))
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            raise DrawingError("too_large", TOO_LARGE, 413) from None
+        except (OSError, ValueError, SyntaxError):
+            raise DrawingError("not_an_image", NOT_AN_IMAGE) from None
     if image.format not in ACCEPTED_FORMATS:
-        raise DrawingError("not_an_image", "The drawing could not be decoded as PNG, JPEG or WebP.")
-    width, height = image.size
-    if width * height > MAX_PIXELS:
-        raise DrawingError("too_large", f"The image has more than {MAX_PIXELS // 1_000_000} megapixels.", 413)
+        raise DrawingError("not_an_image", NOT_AN_IMAGE)
+    if image.size[0] * image.size[1] > MAX_PIXELS:
+        raise DrawingError("too_large", TOO_LARGE, 413)
     try:
         image.load()
-    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
-        raise DrawingError("not_an_image", "The drawing could not be decoded as PNG, JPEG or WebP.") from None
+    except (OSError, ValueError, SyntaxError):
+        raise DrawingError("not_an_image", NOT_AN_IMAGE) from None
     return ImageOps.exif_transpose(image) if image.format == "JPEG" else image
 
 

@@ -27,6 +27,10 @@ log = logging.getLogger(__name__)
 ARCHS = ("cnn", "mlp")
 
 
+class ModelUnavailable(Exception):
+    """No weights can be loaded for the arch (a deployment error): the API answers 503, not 500."""
+
+
 class VersionError(Exception):
     """An activation or rollback that cannot be done; the message says why."""
 
@@ -134,7 +138,10 @@ def _load_file(arch: str, version: str, path: Path, *, sha256: str | None, metri
 
 def _load_shipped(arch: str) -> LoadedModel:
     path = shipped_path(arch)
-    return _load_file(arch, _meta_version(path, arch), path, sha256=None, metrics=_shipped_metrics(path))
+    try:
+        return _load_file(arch, _meta_version(path, arch), path, sha256=None, metrics=_shipped_metrics(path))
+    except (OSError, ValueError, KeyError) as exc:
+        raise ModelUnavailable(f"no {arch} weights can be loaded from {path}: {exc}") from exc
 
 
 def _refresh(arch: str, current: LoadedModel | None) -> LoadedModel:

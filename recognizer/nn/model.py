@@ -79,6 +79,7 @@ class Sequential:
         try:
             with os.fdopen(fd, "wb") as f:
                 np.savez(f, **arrays)
+            os.chmod(tmp, 0o644)           # mkstemp makes it private; weights are read by other processes
             os.replace(tmp, path)
         except BaseException:
             os.unlink(tmp)

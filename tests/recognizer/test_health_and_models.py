@@ -26,3 +26,15 @@ def test_the_openapi_schema_describes_the_recognize_endpoint(api_client):
 
 def test_the_interactive_docs_page_loads(api_client):
     assert api_client.get("/api/docs/").status_code == 200
+
+
+def test_without_any_weights_recognition_answers_503_and_health_says_degraded(api_client, settings):
+    for f in settings.WEIGHTS_DIR.glob("*"):
+        f.unlink()
+    from tests.drawings import data_url, drawing
+    response = api_client.post("/api/recognize/", {"image": data_url(drawing("7"))}, format="json")
+    assert response.status_code == 503
+    assert response.json()["error"]["code"] == "model_unavailable"
+    health = api_client.get("/healthz")
+    assert health.status_code == 503
+    assert health.json() == {"status": "degraded", "model": None, "database": "ok"}
