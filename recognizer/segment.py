@@ -8,6 +8,9 @@ import numpy as np
 INK_LEVEL = 0.35           # a pixel belongs to a stroke at this much ink
 SPECK_SHARE = 0.02         # components smaller than this share of the largest are specks, not digits
 OVERLAP_TO_MERGE = 0.5     # pieces whose x-ranges overlap this much (of the narrower) are one digit
+SHORT_PIECE = 0.5          # a piece under this share of the tallest piece's height is not a digit alone
+JOIN_GAP = 0.35            # ... and joins a digit within this share of the tallest height, sideways
+NOISE_SHARE = 0.15         # ... or, farther away and under this share of the largest area, is noise
 
 
 @dataclass
@@ -23,6 +26,10 @@ class Piece:
     @property
     def width(self) -> int:
         return self.right - self.left
+
+    @property
+    def height(self) -> int:
+        return self.bottom - self.top
 
     def merged(self, other: "Piece") -> "Piece":
         return Piece(min(self.left, other.left), min(self.top, other.top), max(self.right, other.right),
@@ -72,7 +79,13 @@ def label_components(mask: np.ndarray) -> tuple[np.ndarray, int]:
 
 
 def find_digits(ink: np.ndarray) -> tuple[list[Piece], np.ndarray]:
-    """Pieces of ink, one per digit, sorted left to right (empty when there is no ink), and the labels."""
+    """Pieces of ink, one per digit, sorted left to right (empty when there is no ink), and the labels.
+
+    Components whose x-ranges overlap are one digit (the two strokes of a 4). A piece much shorter than
+    the tallest is not a digit of its own: people write the digits of a number at about one height, so it
+    is a broken-off stroke (the bar of a 5) and joins its nearest neighbour, or, when small and far from
+    everything, a speck of noise and is dropped.
+    """
     labels, count = label_components(ink >= INK_LEVEL)
     if count == 0:
         return [], labels
@@ -81,15 +94,27 @@ def find_digits(ink: np.ndarray) -> tuple[list[Piece], np.ndarray]:
         pieces.append(Piece(int(cols[0]), int(rows[0]), int(cols[1]) + 1, int(rows[1]) + 1,
                             int(rows[2]), [lab]))
     largest = max(p.area for p in pieces)
-    specks = [p for p in pieces if p.area < SPECK_SHARE * largest]
     pieces = [p for p in pieces if p.area >= SPECK_SHARE * largest]
-    pieces = _merge_overlapping(sorted(pieces, key=lambda p: p.left))
-    for speck in specks:            # a dot belongs to the digit it sits over, if any (else it is noise)
-        for i, p in enumerate(pieces):
-            if _overlap(p, speck) > 0:
-                pieces[i] = p.merged(speck)
-                break
-    return pieces, labels
+    pieces = _merge_overlapping(pieces)
+    return _absorb_short_pieces(pieces), labels
+
+
+def _gap(a: Piece, b: Piece) -> int:
+    return max(0, max(a.left, b.left) - min(a.right, b.right))
+
+
+def _absorb_short_pieces(pieces: list[Piece]) -> list[Piece]:
+    tallest = max(p.height for p in pieces)
+    largest = max(p.area for p in pieces)
+    kept = [p for p in pieces if p.height >= SHORT_PIECE * tallest]
+    short = sorted((p for p in pieces if p.height < SHORT_PIECE * tallest), key=lambda p: -p.area)
+    for piece in short:
+        i = min(range(len(kept)), key=lambda k: _gap(kept[k], piece))
+        if _gap(kept[i], piece) <= JOIN_GAP * tallest:
+            kept[i] = kept[i].merged(piece)
+        elif piece.area >= NOISE_SHARE * largest:
+            kept.append(piece)          # far from everything and not a speck: a small digit after all
+    return sorted(kept, key=lambda p: (p.left + p.right) / 2)
 
 
 def _component_extents(labels: np.ndarray, count: int):

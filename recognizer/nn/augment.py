@@ -17,7 +17,7 @@ class AugmentConfig:
     elastic_px: float = 1.2        # std of a coarse 4x4 displacement field, upsampled
     thicken_p: float = 0.3
     thin_p: float = 0.15
-    flag_one_p: float = 0.4        # share of 1s given a flag: a short stroke down-left from the top
+    flag_one_p: float = 0.5        # share of 1s given a flag: a stroke down-left from the top
 
 
 def _neighbourhood(x: np.ndarray, reduce) -> np.ndarray:
@@ -135,8 +135,8 @@ def add_flags_to_ones(x: np.ndarray, labels: np.ndarray, rng: np.random.Generato
             continue
         height = rows[-1] - rows[0] + 1
         width_px = np.median((x[i, rows] > 0.5).sum(1))
-        length = rng.uniform(0.25, 0.5) * height
-        angle = np.deg2rad(rng.uniform(20, 60))
+        length = rng.uniform(0.25, 0.7) * height
+        angle = np.deg2rad(rng.uniform(15, 60))
         start = np.array([rows[0] + 0.5, top_cols.mean()])
         starts.append(start)
         ends.append(start + length * np.array([np.sin(angle), -np.cos(angle)]))
