@@ -56,7 +56,7 @@ def test_loading_weights_whose_shapes_do_not_match_the_architecture_fails_clearl
 
 
 def test_saving_replaces_the_file_atomically_and_leaves_no_temporary_files(tmp_path):
-    path = tmp_path / "weights" / "mlp.npz"
+    path = tmp_path / "saved" / "mlp.npz"
     build("mlp", seed=1).save(path)
     build("mlp", seed=2).save(path)
 
