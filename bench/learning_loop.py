@@ -58,7 +58,8 @@ def isolate(args) -> Path:
     os.environ.update({
         "DJANGO_SETTINGS_MODULE": "digitsite.settings.local", "DATABASE_URL": f"sqlite:///{tmp / 'db.sqlite3'}",
         "MEDIA_ROOT": str(tmp / "media"), "WEIGHTS_DIR": str(tmp / "weights"), "SERVED_ARCH": args.arch,
-        "REDIS_URL": "", "DEBUG": "false", "API_THROTTLE_RATE": "1000000/min", "LOG_LEVEL": "WARNING"})
+        "REDIS_URL": "", "DEBUG": "false", "API_THROTTLE_RATE": "1000000/min", "LOG_LEVEL": "WARNING",
+        "NUMBERS_API_URL": "http://127.0.0.1:9"})        # facts are not measured here; never reach another host
     if args.epochs:
         os.environ["RETRAIN_EPOCHS"] = str(args.epochs)
     return tmp

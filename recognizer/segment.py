@@ -37,45 +37,53 @@ class Piece:
 
 
 def label_components(mask: np.ndarray) -> tuple[np.ndarray, int]:
-    """8-connected component labels of a boolean mask (0 = background), by runs and union-find."""
+    """8-connected component labels of a boolean mask (0 = background), numbered 1.. in reading order.
+
+    Works on horizontal runs of ink: runs in neighbouring rows that touch (8-connectivity: overlapping
+    once widened by a pixel) are joined, by propagating the smallest run id along those links with
+    pointer jumping until nothing changes. All of it is array work; no Python loop over pixels or runs.
+    """
     h, w = mask.shape
     padded = np.zeros((h, w + 2), dtype=np.int8)
     padded[:, 1:-1] = mask
     edges = np.diff(padded, axis=1)
     run_rows, run_starts = np.nonzero(edges == 1)
-    _, run_ends = np.nonzero(edges == -1)            # exclusive; same order (row-major) as the starts
+    _, run_ends = np.nonzero(edges == -1)            # exclusive; same (row-major) order as the starts
     n = len(run_starts)
-    parent = list(range(n))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    row_first = np.searchsorted(run_rows, np.arange(h + 1))
-    for row in range(1, h):
-        prev = range(row_first[row - 1], row_first[row])
-        cur = range(row_first[row], row_first[row + 1])
-        if not prev or not cur:
-            continue
-        j = prev.start
-        for i in cur:
-            # 8-connectivity: runs touch when they overlap after widening by one pixel
-            while j < prev.stop and run_ends[j] < run_starts[i]:
-                j += 1
-            k = j
-            while k < prev.stop and run_starts[k] <= run_ends[i]:
-                a, b = find(i), find(k)
-                if a != b:
-                    parent[max(a, b)] = min(a, b)
-                k += 1
-    roots = np.array([find(i) for i in range(n)], dtype=np.int64)
-    _, compact = np.unique(roots, return_inverse=True)
     labels = np.zeros((h, w), dtype=np.int32)
-    for r, s, e, lab in zip(run_rows, run_starts, run_ends, compact + 1):
-        labels[r, s:e] = lab
-    return labels, int(compact.max() + 1) if n else 0
+    if n == 0:
+        return labels, 0
+    # Run k in the row above touches run i when start_k <= end_i and end_k >= start_i (ends exclusive).
+    width = w + 2
+    start_keys = run_rows * width + run_starts
+    end_keys = run_rows * width + run_ends
+    first = np.searchsorted(end_keys, (run_rows - 1) * width + run_starts, side="left")
+    last = np.searchsorted(start_keys, (run_rows - 1) * width + run_ends, side="right")
+    counts = np.maximum(last - first, 0)
+    a = np.repeat(np.arange(n), counts)
+    b = np.repeat(first - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
+    root = np.arange(n)
+    while True:
+        low = np.minimum(root[a], root[b])
+        new = root.copy()
+        np.minimum.at(new, root[a], low)
+        np.minimum.at(new, root[b], low)
+        new = new[new]
+        while True:
+            jumped = new[new]
+            if np.array_equal(jumped, new):
+                break
+            new = jumped
+        if np.array_equal(new, root):
+            break
+        root = new
+    _, compact = np.unique(root, return_inverse=True)
+    run_labels = (compact + 1).astype(np.int32)
+    lengths = run_ends - run_starts
+    pixel_rows = np.repeat(run_rows, lengths)
+    pixel_cols = np.repeat(run_starts - np.cumsum(lengths) + lengths, lengths) + np.arange(lengths.sum())
+    labels[pixel_rows, pixel_cols] = np.repeat(run_labels, lengths)
+    return labels, int(compact.max() + 1)
 
 
 def find_digits(ink: np.ndarray) -> tuple[list[Piece], np.ndarray]:
