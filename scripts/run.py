@@ -1,24 +1,14 @@
 """`make run`: gunicorn on 127.0.0.1:8000, plus a Celery worker and beat (with the nightly retrain) when Redis answers."""
 import os
-import socket
 import subprocess
 import sys
 from pathlib import Path
-from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
-
-
-def redis_answers(url: str) -> bool:
-    parsed = urlparse(url)
-    try:
-        with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or 6379), timeout=0.5) as s:
-            s.sendall(b"PING\r\n")
-            return s.recv(16).startswith(b"+PONG")
-    except OSError:
-        return False
+sys.path.insert(0, str(ROOT))
+from digitsite.reachable import redis_answers  # noqa: E402
 
 
 def main() -> int:

@@ -5,19 +5,10 @@ import socket
 import subprocess
 import time
 from pathlib import Path
-from urllib.parse import urlparse
+
+from digitsite.reachable import redis_answers
 
 DEFAULT_REDIS = "redis://127.0.0.1:6379/15"
-
-
-def redis_answers(url: str) -> bool:
-    parsed = urlparse(url)
-    try:
-        with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or 6379), timeout=0.5) as s:
-            s.sendall(b"PING\r\n")
-            return s.recv(16).startswith(b"+PONG")
-    except OSError:
-        return False
 
 
 def find_redis_url() -> str | None:

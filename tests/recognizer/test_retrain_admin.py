@@ -6,7 +6,7 @@ from django.contrib.messages import get_messages
 from recognizer import serving, training
 from recognizer.models import ModelVersion, TrainingRun
 from tests.drawings import data_url, drawing
-from tests.recognizer.retraining import TINY_SETTINGS, install_shipped, tiny_network, wait_for, write_mnist
+from tests.recognizer.retraining import install_shipped, tiny_network, wait_for
 from tests.services import free_port
 
 RETRAIN_URL = "/admin/recognizer/trainingrun/retrain/"
@@ -15,12 +15,7 @@ VERSIONS_URL = "/admin/recognizer/modelversion/"
 
 
 @pytest.fixture(autouse=True)
-def tiny(settings, tmp_path):
-    for name, value in TINY_SETTINGS.items():
-        setattr(settings, name, value)
-    settings.REDIS_URL = None
-    settings.DATA_DIR = tmp_path / "data"
-    write_mnist(settings.DATA_DIR)
+def tiny(tiny_training, settings):
     install_shipped(settings.WEIGHTS_DIR)
 
 

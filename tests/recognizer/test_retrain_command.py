@@ -7,19 +7,10 @@ from django.core.management import CommandError, call_command
 from django_celery_beat.models import PeriodicTask
 
 from recognizer.models import ModelVersion, TrainingRun
-from tests.recognizer.retraining import TINY_SETTINGS, install_shipped, write_mnist
+from tests.recognizer.retraining import install_shipped, write_mnist
 from tests.services import free_port
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def tiny(settings, tmp_path):
-    for name, value in TINY_SETTINGS.items():
-        setattr(settings, name, value)
-    settings.REDIS_URL = None
-    settings.DATA_DIR = tmp_path / "data"
-    write_mnist(settings.DATA_DIR)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("tiny_training")]
 
 
 def retrain(*args) -> list[str]:

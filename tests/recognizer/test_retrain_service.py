@@ -11,19 +11,10 @@ from recognizer.models import ModelVersion, TrainingRun
 from submissions.models import Submission
 from submissions.services import submission_relabel
 from tests.drawings import data_url, drawing
-from tests.recognizer.retraining import (TINY_SETTINGS, install_shipped, no_drawings, small_mnist, tiny_network,
+from tests.recognizer.retraining import (install_shipped, no_drawings, small_mnist, tiny_network,
                                          write_mnist)
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def tiny(settings, tmp_path):
-    for name, value in TINY_SETTINGS.items():
-        setattr(settings, name, value)
-    settings.REDIS_URL = None
-    settings.DATA_DIR = tmp_path / "data"
-    write_mnist(settings.DATA_DIR)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("tiny_training")]
 
 
 def request_and_run(**kwargs) -> TrainingRun:
