@@ -21,7 +21,7 @@ from submissions.services import submission_create
 
 from . import serving
 from .preprocess import DrawingError, decode_base64
-from .serializers import ErrorResponse, RecognizeRequest, RecognizeResponse
+from .serializers import ErrorResponse, ModelsResponse, RecognizeRequest, RecognizeResponse
 from .services import recognize
 
 MAX_BODY_BYTES = 2 * 1024 * 1024
@@ -81,7 +81,7 @@ def _metrics_summary(metrics: dict) -> dict:
 class ModelsView(APIView):
     permission_classes = [AllowAny]
 
-    @extend_schema(summary="The loaded models and their metrics")
+    @extend_schema(summary="The loaded models and their metrics", responses={200: ModelsResponse})
     def get(self, request):
         models = []
         for arch in serving.available_archs():

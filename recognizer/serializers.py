@@ -39,3 +39,14 @@ class ErrorBody(serializers.Serializer):
 
 class ErrorResponse(serializers.Serializer):
     error = ErrorBody()
+
+
+class ModelInfoSerializer(serializers.Serializer):
+    arch = serializers.CharField()
+    version = serializers.CharField()
+    served = serializers.BooleanField(help_text="whether /api/recognize/ uses this model")
+    metrics = serializers.DictField(help_text="MNIST test accuracy, confusion matrix, training time, seed, ...")
+
+
+class ModelsResponse(serializers.Serializer):
+    models = ModelInfoSerializer(many=True)
