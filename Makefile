@@ -38,8 +38,11 @@ migrate: $(VENV)/.installed
 data: $(VENV)/.installed
 	$(BIN)/python manage.py fetch_mnist
 
+# The benchmarks that need nothing beyond the project (see bench/README.md for train_speed and learning_loop).
 bench: $(VENV)/.installed-test data
-	$(BIN)/python bench/infer_speed.py
+	$(BIN)/python bench/infer_speed.py --threads 1
+	$(BIN)/python bench/api_speed.py
+	$(BIN)/python bench/facts_cost.py
 
 clean:
 	rm -rf $(VENV) var/static .pytest_cache

@@ -4,6 +4,7 @@ import os
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")    # as in web workers; the suite's networks are small
 
 import shutil  # noqa: E402
+import threading  # noqa: E402
 from pathlib import Path
 
 import pytest
@@ -40,6 +41,15 @@ def isolated_files(settings, tmp_path):
     serving.forget_loaded_models()
     yield
     serving.forget_loaded_models()
+
+
+@pytest.fixture(autouse=True)
+def no_training_outlives_its_test():
+    """A retraining run started in a thread of this process finishes before the next test begins."""
+    yield
+    for thread in threading.enumerate():
+        if thread.name.startswith("retrain-"):
+            thread.join(timeout=600)
 
 
 @pytest.fixture

@@ -55,7 +55,7 @@ def test_retrain_now_without_redis_trains_in_the_web_process_and_says_so(client,
     assert messages_of(response) == [f"Run {run.pk} (mlp) is training in this web process: REDIS_URL is not set, "
                                      "so there is no Celery worker."]
     assert run.trigger == "admin" and run.executor == "thread" and run.requested_by.username == "staff"
-    wait_for(lambda: TrainingRun.objects.get().finished, timeout=60, what="the run to finish")
+    wait_for(lambda: TrainingRun.objects.get().finished, timeout=300, what="the run to finish")
     run.refresh_from_db()
     assert run.status == "succeeded", run.error
     assert ModelVersion.objects.get(is_active=True) == run.candidate
