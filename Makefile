@@ -3,7 +3,6 @@
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
-export DJANGO_SETTINGS_MODULE ?= digitsite.settings.local
 
 .PHONY: run test test-all venv venv-test migrate data clean bench
 
@@ -13,7 +12,7 @@ run: $(VENV)/.installed migrate
 
 test: $(VENV)/.installed-test data
 	$(BIN)/python scripts/check_services.py
-	$(BIN)/pytest $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=digitsite.settings.test $(BIN)/pytest $(PYTEST_ARGS)
 
 # The slow tests too (full training runs); CI runs `make test`, this is for a release.
 test-all: PYTEST_ARGS = --run-slow
