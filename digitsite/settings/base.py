@@ -56,6 +56,12 @@ TEMPLATES = [{
 VAR_DIR.mkdir(parents=True, exist_ok=True)    # the default SQLite file, media and data live here
 DATABASES = {"default": dj_database_url.parse(
     env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}"), conn_max_age=60)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets readers and one writer work at once (several gunicorn workers); synchronous=NORMAL syncs at
+    # checkpoints rather than at every commit; IMMEDIATE takes the write lock up front instead of failing
+    # with "database is locked" halfway through a transaction.
+    DATABASES["default"]["OPTIONS"] = {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                                       "transaction_mode": "IMMEDIATE"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
