@@ -24,7 +24,6 @@ from .preprocess import DrawingError, decode_base64
 from .serializers import ErrorResponse, ModelsResponse, RecognizeRequest, RecognizeResponse
 from .services import recognize
 
-MAX_BODY_BYTES = 2 * 1024 * 1024
 log = logging.getLogger(__name__)
 
 
@@ -48,8 +47,6 @@ class RecognizeView(APIView):
     @extend_schema(request=RecognizeRequest, summary="Read the number in a drawing",
                    responses={201: RecognizeResponse, 400: ErrorResponse, 413: ErrorResponse, 429: ErrorResponse})
     def post(self, request):
-        if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BODY_BYTES:
-            raise ApiError("too_large", "The request body is over 2 MB.", status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
         form = RecognizeRequest(data=request.data)
         form.is_valid(raise_exception=True)
         try:

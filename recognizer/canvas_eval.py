@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+from django.conf import settings
 
 from . import canvas_render as cr
 from .preprocess import DrawingError
@@ -46,7 +47,7 @@ def read_number(raw: bytes, arch: str | None) -> str:
         return f"<{exc.code}>"
 
 
-def eval_images(images: np.ndarray, labels: np.ndarray, *, rng, arch=None, title: str) -> Tally:
+def eval_images(images: np.ndarray, labels: np.ndarray, *, rng, arch=None) -> Tally:
     """28x28 digits (MNIST test, HwD) blown up onto random canvases in every encoding."""
     tally = Tally()
     for i, (image, label) in enumerate(zip(images, labels)):
@@ -89,8 +90,5 @@ def eval_pen_numbers(pen: cr.PenDigits, count_per_length: int, *, rng, arch=None
 
 def devset_path(name: str) -> Path | None:
     """The shared development sets sit beside the repository, when they are there at all."""
-    from django.conf import settings
-    for folder in (Path(settings.BASE_DIR).parent / "shared" / "devsets",):
-        if (folder / name).exists():
-            return folder / name
-    return None
+    path = Path(settings.BASE_DIR).parent / "shared" / "devsets" / name
+    return path if path.exists() else None

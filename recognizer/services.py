@@ -51,7 +51,7 @@ def digit_inputs(raw: bytes) -> tuple[np.ndarray, list[list[int]], str]:
         raise DrawingError("too_many_digits", f"The drawing has more than {MAX_DIGITS} digits.")
     inputs = np.stack([to_mnist(piece_ink(drawing.ink, labels, p)) for p in pieces])
     s = drawing.scale
-    boxes = [[int(p.left / s), int(p.top / s), max(1, round(p.width / s)), max(1, round((p.bottom - p.top) / s))]
+    boxes = [[int(p.left / s), int(p.top / s), max(1, round(p.width / s)), max(1, round(p.height / s))]
              for p in pieces]
     return inputs, boxes, drawing.format
 

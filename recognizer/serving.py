@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from .datasets import sha256_of
 from .models import ModelVersion
 from .nn.model import Sequential, load
 
@@ -50,10 +51,6 @@ class LoadedModel:
 _lock = threading.Lock()
 _loaded: dict[str, LoadedModel] = {}
 _checked_at: dict[str, float] = {}
-
-
-def sha256_of(path: Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def shipped_path(arch: str) -> Path:

@@ -25,7 +25,7 @@ def is_staff_viewer(user) -> bool:
 def submission_image(request, submission_id: int):
     """The stored drawing, streamed from storage: MEDIA_ROOT itself is never served."""
     submission = get_object_or_404(Submission.objects.only("id", "image", "visitor"), pk=submission_id)
-    if not (is_staff_viewer(request.user) or submission.visitor == visitor_id(request)):
+    if not (is_staff_viewer(request.user) or submission.visitor == request.session.get("visitor")):
         raise PermissionDenied
     try:
         file = default_storage.open(submission.image.name, "rb")

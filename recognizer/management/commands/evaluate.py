@@ -59,8 +59,7 @@ class Command(BaseCommand):
             except DataError as exc:
                 raise CommandError(str(exc)) from exc
             pick = rng.permutation(len(data["y_test"]))[:mnist]
-            tally = canvas_eval.eval_images(data["x_test"][pick], data["y_test"][pick], rng=rng, arch=arch,
-                                            title="mnist")
+            tally = canvas_eval.eval_images(data["x_test"][pick], data["y_test"][pick], rng=rng, arch=arch)
             self.stdout.write("\n".join(tally.lines("MNIST test digits as canvas drawings")))
         pen_path = canvas_eval.devset_path("pendigits_train.npz")
         if pen_path is None:
@@ -78,5 +77,5 @@ class Command(BaseCommand):
         if hwd_path is not None:
             with np.load(hwd_path, allow_pickle=False) as f:
                 images, labels = f["images"], f["labels"]
-            tally = canvas_eval.eval_images(images, labels, rng=rng, arch=arch, title="hwd")
+            tally = canvas_eval.eval_images(images, labels, rng=rng, arch=arch)
             self.stdout.write("\n".join(tally.lines("HwD-1000 digits as canvas drawings (dev set)")))
