@@ -74,7 +74,9 @@ def open_image(raw: bytes) -> Image.Image:
         image.load()
     except (OSError, ValueError, SyntaxError):
         raise DrawingError("not_an_image", NOT_AN_IMAGE) from None
-    return ImageOps.exif_transpose(image) if image.format == "JPEG" else image
+    if image.format == "JPEG":
+        ImageOps.exif_transpose(image, in_place=True)   # in place: a transposed copy would lose its format
+    return image
 
 
 def ink_image(image: Image.Image) -> Image.Image:
@@ -184,8 +186,6 @@ class PreparedDrawing:
     """The ink of a drawing at working resolution, and the scale back to the original pixels."""
     ink: np.ndarray
     scale: float
-    width: int
-    height: int
     format: str
 
 
@@ -196,10 +196,8 @@ def prepare(raw: bytes) -> PreparedDrawing:
     floats, so a 4000x4000 drawing costs little more than a small one.
     """
     image = open_image(raw)
-    width, height = image.size
-    size, scale = working_size(width, height)
+    size, scale = working_size(*image.size)
     ink = ink_image(image)
     if size != ink.size:
         ink = ink.resize(size, Image.Resampling.BOX, reducing_gap=2.0)
-    return PreparedDrawing(ink=normalise(np.asarray(ink, dtype=np.float32) / 255), scale=scale,
-                           width=width, height=height, format=image.format)
+    return PreparedDrawing(ink=normalise(np.asarray(ink, dtype=np.float32) / 255), scale=scale, format=image.format)

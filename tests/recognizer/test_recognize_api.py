@@ -80,6 +80,14 @@ def test_it_stores_the_drawing_its_inputs_and_what_was_read(api_client, settings
     assert submission.visitor
 
 
+@pytest.mark.parametrize("encoding,mime,extension", [("jpeg_white", "image/jpeg", ".jpg"),
+                                                     ("webp_white", "image/webp", ".webp"),
+                                                     ("png_dark", "image/png", ".png")])
+def test_the_stored_file_keeps_the_format_it_was_sent_in(api_client, encoding, mime, extension):
+    body = post(api_client, {"image": data_url(drawing("3", encoding=encoding), mime)}).json()
+    assert Submission.objects.get(pk=body["submission_id"]).image.name.endswith(extension)
+
+
 def test_one_visitor_keeps_one_visitor_id_across_drawings(api_client):
     a = post(api_client, {"image": data_url(drawing("1"))}).json()["submission_id"]
     b = post(api_client, {"image": data_url(drawing("7"))}).json()["submission_id"]
