@@ -56,8 +56,13 @@ TOO_LARGE = f"The image has more than {MAX_PIXELS // 1_000_000} megapixels."
 NOT_AN_IMAGE = "The drawing could not be decoded as PNG, JPEG or WebP."
 
 
-def open_image(raw: bytes) -> Image.Image:
-    """Decodes PNG, JPEG or WebP; refuses anything else, and anything over MAX_PIXELS before decoding pixels."""
+def open_image(raw: bytes, *, draft_side: int | None = None) -> tuple[Image.Image, float]:
+    """Decodes PNG, JPEG or WebP; refuses anything else, and anything over MAX_PIXELS before decoding pixels.
+
+    With draft_side, a JPEG is decoded at the smallest of 1/1, 1/2, 1/4 or 1/8 of its size that keeps both
+    sides at least that long (the decoder scales for free). Returns the image and the original pixels per
+    decoded pixel.
+    """
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
@@ -68,15 +73,19 @@ def open_image(raw: bytes) -> Image.Image:
             raise DrawingError("not_an_image", NOT_AN_IMAGE) from None
     if image.format not in ACCEPTED_FORMATS:
         raise DrawingError("not_an_image", NOT_AN_IMAGE)
-    if image.size[0] * image.size[1] > MAX_PIXELS:
+    width = image.size[0]
+    if width * image.size[1] > MAX_PIXELS:
         raise DrawingError("too_large", TOO_LARGE, 413)
     try:
+        if draft_side and image.format == "JPEG":
+            image.draft(image.mode, (draft_side, draft_side))
         image.load()
     except (OSError, ValueError, SyntaxError):
         raise DrawingError("not_an_image", NOT_AN_IMAGE) from None
+    decoded_scale = width / image.size[0]
     if image.format == "JPEG":
         ImageOps.exif_transpose(image, in_place=True)   # in place: a transposed copy would lose its format
-    return image
+    return image, decoded_scale
 
 
 def ink_image(image: Image.Image) -> Image.Image:
@@ -88,7 +97,7 @@ def ink_image(image: Image.Image) -> Image.Image:
     """
     has_alpha = image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info)
     if has_alpha:
-        alpha = image.convert("RGBA").getchannel("A")
+        alpha = (image if image.mode in ("RGBA", "LA") else image.convert("RGBA")).getchannel("A")
         if alpha.getextrema()[0] < 243:
             return alpha
     grey = image.convert("L")
@@ -192,12 +201,19 @@ class PreparedDrawing:
 def prepare(raw: bytes) -> PreparedDrawing:
     """Bytes of a PNG/JPEG/WebP -> its ink map (float32 0..1) at working resolution.
 
-    The ink is found on 8-bit images and shrunk by area averaging (anti-aliased) before it becomes
-    floats, so a 4000x4000 drawing costs little more than a small one.
+    A large JPEG is shrunk while it is decoded. The ink is found as one 8-bit channel, shrunk by Pillow's
+    integer `reduce` (area averaging in C) to at most twice the working size and then, anti-aliased, to the
+    working size: a few passes over the pixels in C, so a 4000x4000 drawing costs little more than its
+    decoding.
     """
-    image = open_image(raw)
-    size, scale = working_size(*image.size)
+    image, decoded_scale = open_image(raw, draft_side=2 * WORK_SIDE)
+    image_format = image.format
+    original = (round(image.size[0] * decoded_scale), round(image.size[1] * decoded_scale))
+    size, scale = working_size(*original)
     ink = ink_image(image)
+    factor = max(ink.size) // (2 * WORK_SIDE)
+    if factor >= 2:
+        ink = ink.reduce(factor)
     if size != ink.size:
         ink = ink.resize(size, Image.Resampling.BOX, reducing_gap=2.0)
-    return PreparedDrawing(ink=normalise(np.asarray(ink, dtype=np.float32) / 255), scale=scale, format=image.format)
+    return PreparedDrawing(ink=normalise(np.asarray(ink, dtype=np.float32) / 255), scale=scale, format=image_format)

@@ -13,6 +13,14 @@ JOIN_GAP = 0.35            # ... and joins a digit within this share of the tall
 NOISE_SHARE = 0.15         # ... or, farther away and under this share of the largest area, is noise
 
 
+class TooComplex(Exception):
+    """More separate pieces of ink than any number we read can have."""
+
+    def __init__(self, pieces: int):
+        super().__init__(f"{pieces} pieces of ink")
+        self.pieces = pieces
+
+
 @dataclass
 class Piece:
     """A group of connected components: one digit, or part of one while merging."""
@@ -86,23 +94,26 @@ def label_components(mask: np.ndarray) -> tuple[np.ndarray, int]:
     return labels, int(compact.max() + 1)
 
 
-def find_digits(ink: np.ndarray) -> tuple[list[Piece], np.ndarray]:
+def find_digits(ink: np.ndarray, *, max_pieces: int) -> tuple[list[Piece], np.ndarray]:
     """Pieces of ink, one per digit, sorted left to right (empty when there is no ink), and the labels.
 
     Components whose x-ranges overlap are one digit (the two strokes of a 4). A piece much shorter than
     the tallest is not a digit of its own: people write the digits of a number at about one height, so it
     is a broken-off stroke (the bar of a 5) and joins its nearest neighbour, or, when small and far from
     everything, a speck of noise and is dropped.
+
+    Raises TooComplex when more than `max_pieces` pieces are left once specks are dropped: no number we read
+    has that many, and refusing it here keeps the work after labelling small whatever the drawing.
     """
     labels, count = label_components(ink >= INK_LEVEL)
     if count == 0:
         return [], labels
-    pieces = []
-    for lab, (rows, cols) in enumerate(_component_extents(labels, count), start=1):
-        pieces.append(Piece(int(cols[0]), int(rows[0]), int(cols[1]) + 1, int(rows[1]) + 1,
-                            int(rows[2]), [lab]))
-    largest = max(p.area for p in pieces)
-    pieces = [p for p in pieces if p.area >= SPECK_SHARE * largest]
+    top, bottom, left, right, area = _component_extents(labels, count)
+    kept = np.flatnonzero(area >= SPECK_SHARE * area.max())
+    if len(kept) > max_pieces:
+        raise TooComplex(len(kept))
+    pieces = [Piece(int(left[i]), int(top[i]), int(right[i]) + 1, int(bottom[i]) + 1, int(area[i]), [int(i) + 1])
+              for i in kept]
     pieces = _merge_overlapping(pieces)
     return _absorb_short_pieces(pieces), labels
 
@@ -126,15 +137,14 @@ def _absorb_short_pieces(pieces: list[Piece]) -> list[Piece]:
 
 
 def _component_extents(labels: np.ndarray, count: int):
-    """For each label: ((top, bottom, area), (left, right)) as inclusive pixel bounds."""
+    """Per label 1..count (at index label - 1): top, bottom, left, right (inclusive pixel bounds) and area."""
     ys, xs = np.nonzero(labels)
     lab = labels[ys, xs] - 1
     top = np.full(count, labels.shape[0]); bottom = np.zeros(count, np.int64)
     left = np.full(count, labels.shape[1]); right = np.zeros(count, np.int64)
     np.minimum.at(top, lab, ys); np.maximum.at(bottom, lab, ys)
     np.minimum.at(left, lab, xs); np.maximum.at(right, lab, xs)
-    area = np.bincount(lab, minlength=count)
-    return [((top[i], bottom[i], area[i]), (left[i], right[i])) for i in range(count)]
+    return top, bottom, left, right, np.bincount(lab, minlength=count)
 
 
 def _overlap(a: Piece, b: Piece) -> float:
@@ -144,17 +154,20 @@ def _overlap(a: Piece, b: Piece) -> float:
 
 
 def _merge_overlapping(pieces: list[Piece]) -> list[Piece]:
+    """Merges pieces that overlap sideways until none do: passes of O(n^2) pair checks, n <= max_pieces."""
     merged = True
     while merged:
         merged = False
-        for i in range(len(pieces)):
-            for j in range(i + 1, len(pieces)):
-                if _overlap(pieces[i], pieces[j]) >= OVERLAP_TO_MERGE:
-                    pieces[i] = pieces[i].merged(pieces.pop(j))
+        out: list[Piece] = []
+        for piece in pieces:
+            for k, other in enumerate(out):
+                if _overlap(other, piece) >= OVERLAP_TO_MERGE:
+                    out[k] = other.merged(piece)
                     merged = True
                     break
-            if merged:
-                break
+            else:
+                out.append(piece)
+        pieces = out
     return sorted(pieces, key=lambda p: (p.left + p.right) / 2)
 
 

@@ -7,9 +7,12 @@ import numpy as np
 
 from . import serving
 from .preprocess import DrawingError, prepare, to_mnist
-from .segment import find_digits, piece_ink
+from .segment import TooComplex, find_digits, piece_ink
 
 MAX_DIGITS = 8
+# Separate pieces of ink (specks aside) a drawing may have: a digit drawn in several strokes has a few, so
+# this leaves room for eight of them; a drawing with more is refused before any costly step.
+MAX_PIECES = 6 * MAX_DIGITS
 
 
 @dataclass(frozen=True)
@@ -41,10 +44,14 @@ class Recognition:
 def digit_inputs(raw: bytes) -> tuple[np.ndarray, list[list[int]], str]:
     """The 28x28 inputs of every digit in a drawing, left to right, their boxes, and the image format.
 
-    Raises DrawingError for undecodable images, drawings with no ink and more than MAX_DIGITS digits.
+    Raises DrawingError for undecodable images, drawings with no ink, with more pieces of ink than
+    MAX_PIECES, and with more than MAX_DIGITS digits.
     """
     drawing = prepare(raw)
-    pieces, labels = find_digits(drawing.ink)
+    try:
+        pieces, labels = find_digits(drawing.ink, max_pieces=MAX_PIECES)
+    except TooComplex:
+        raise DrawingError("too_complex", "The drawing has too many separate marks to be a number.") from None
     if not pieces:
         raise DrawingError("empty_drawing", "The drawing has no ink: draw a digit first.")
     if len(pieces) > MAX_DIGITS:

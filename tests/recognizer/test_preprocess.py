@@ -13,10 +13,8 @@ from tests.drawings import drawing
 
 
 def inputs_of(raw: bytes) -> np.ndarray:
-    from recognizer.segment import find_digits, piece_ink
-    prepared = prepare(raw)
-    pieces, labels = find_digits(prepared.ink)
-    return np.stack([to_mnist(piece_ink(prepared.ink, labels, p)) for p in pieces])
+    from recognizer.services import digit_inputs
+    return digit_inputs(raw)[0]
 
 
 def centre_of_mass(image: np.ndarray) -> tuple[float, float]:
@@ -53,7 +51,7 @@ def test_transparent_png_ink_is_read_from_the_alpha_channel():
     rgba[20:80, 45:55, 3] = 255                                     # black ink, visible only through alpha
     out = io.BytesIO()
     Image.fromarray(rgba, "RGBA").save(out, "PNG")
-    ink = np.asarray(ink_image(open_image(out.getvalue())))
+    ink = np.asarray(ink_image(open_image(out.getvalue())[0]))
     assert ink[50, 50] == 255 and ink[5, 5] == 0
 
 
@@ -62,7 +60,7 @@ def test_light_ink_on_a_dark_canvas_is_read_as_ink():
     grey[20:80, 45:55] = 240
     out = io.BytesIO()
     Image.fromarray(grey).save(out, "PNG")
-    ink = np.asarray(ink_image(open_image(out.getvalue())))
+    ink = np.asarray(ink_image(open_image(out.getvalue())[0]))
     assert ink[50, 50] > 200 and ink[5, 5] == 0
 
 

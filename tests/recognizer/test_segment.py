@@ -24,16 +24,16 @@ def test_a_u_shape_is_one_component_even_though_its_arms_meet_late():
 
 
 def test_an_empty_drawing_has_no_digits():
-    assert find_digits(np.zeros((50, 50), np.float32))[0] == []
+    assert find_digits(np.zeros((50, 50), np.float32), max_pieces=48)[0] == []
 
 
 def test_the_two_strokes_of_a_four_are_one_digit():
-    pieces, _ = find_digits(prepare(drawing("4", canvas=(300, 300))).ink)
+    pieces, _ = find_digits(prepare(drawing("4", canvas=(300, 300))).ink, max_pieces=48)
     assert len(pieces) == 1
 
 
 def test_digits_with_gaps_between_them_are_split_left_to_right():
-    pieces, _ = find_digits(prepare(drawing("4171", canvas=(800, 300))).ink)
+    pieces, _ = find_digits(prepare(drawing("4171", canvas=(800, 300))).ink, max_pieces=48)
     assert len(pieces) == 4
     centres = [(p.left + p.right) / 2 for p in pieces]
     assert centres == sorted(centres)
@@ -42,4 +42,4 @@ def test_digits_with_gaps_between_them_are_split_left_to_right():
 def test_a_speck_of_noise_does_not_count_as_a_digit():
     ink = prepare(drawing("7", canvas=(400, 300))).ink.copy()
     ink[5:7, 5:7] = 1.0
-    assert len(find_digits(ink)[0]) == 1
+    assert len(find_digits(ink, max_pieces=48)[0]) == 1
