@@ -26,31 +26,31 @@ CONFIDENCE_BANDS = {
 
 def drawing_html(submission: Submission, *, height: int) -> SafeString:
     url = reverse("submissions:image", args=[submission.pk])
-    return format_html('<img src="{}" alt="drawing #{}" loading="lazy" style="height:{}px;max-width:100%;'
-                       'background:#fff;border:1px solid #ccc;border-radius:4px">', url, submission.pk, height)
+    return format_html('<img src="{}" alt="drawing #{}" loading="lazy" height="{}" class="drawing">',
+                       url, submission.pk, height)
 
 
 def inputs_html(submission: Submission, *, size: int = 112) -> SafeString:
     """The 28x28 images the network saw, enlarged without smoothing so each pixel shows."""
     return format_html_join(
-        " ", '<img src="{}" alt="input {} of the network" width="{}" height="{}" '
-             'style="image-rendering:pixelated;border:1px solid #ccc">',
+        " ", '<img src="{}" alt="input {} of the network" width="{}" height="{}" class="network-input">',
         ((png_data_url(image), i + 1, size, size) for i, image in enumerate(submission.input_array())))
 
 
 def probability_bars_html(submission: Submission) -> SafeString:
-    """Per digit read, a bar per class 0-9 as wide as its probability; the chosen class is highlighted."""
+    """Per digit read, a bar per class 0-9 as wide as its probability; the chosen class is highlighted.
+    The bars are SVG rectangles sized by attributes: the CSP allows no style attributes."""
     blocks = []
     for position, reading in enumerate(submission.digits, start=1):
         rows = format_html_join(
-            "", '<div style="display:flex;align-items:center;gap:6px;font:12px monospace">'
-                '<span style="width:1ch">{}</span><span style="display:inline-block;width:160px;background:#eee">'
-                '<span style="display:block;height:10px;width:{}%;background:{}"></span></span>'
+            "", '<div class="probability"><span class="probability-digit">{}</span>'
+                '<svg class="probability-bar" viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true">'
+                '<rect class="probability-track" width="100" height="10"/>'
+                '<rect class="probability-fill{}" width="{}" height="10"/></svg>'
                 '<span>{}</span></div>',
-            ((d, f"{p * 100:.1f}", "#2e7d32" if d == reading["digit"] else "#90a4ae", f"{p:.1%}")
+            ((d, " chosen" if d == reading["digit"] else "", f"{p * 100:.1f}", f"{p:.1%}")
              for d, p in enumerate(reading["probabilities"])))
-        blocks.append(format_html('<div style="display:inline-block;margin:0 18px 8px 0;vertical-align:top">'
-                                  '<strong>digit {}: {}</strong> ({}){}</div>',
+        blocks.append(format_html('<div class="probabilities"><strong>digit {}: {}</strong> ({}){}</div>',
                                   position, reading["digit"], f'{reading["confidence"]:.1%}', rows))
     return mark_safe("".join(blocks))  # each block was built by format_html
 

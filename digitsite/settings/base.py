@@ -1,4 +1,5 @@
 """Settings shared by every environment; each value can be set from the environment."""
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -22,6 +23,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "csp",
+    "axes",
     "django_celery_beat",
     "recognizer",
     "facts",
@@ -37,6 +41,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",     # last, as django-axes requires
 ]
 
 ROOT_URLCONF = "digitsite.urls"
@@ -63,6 +69,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
                                        "transaction_mode": "IMMEDIATE"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Axes refuses a login before the password is checked once IP and username have failed too often.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -96,6 +105,7 @@ REDIS_URL = env_str("REDIS_URL")
 # A drawing's JSON body is at most 2 MB; Django refuses larger bodies before reading them.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
+NUM_PROXIES = int(env_float("NUM_PROXIES", 0))
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "digitsite.api_errors.exception_handler",
@@ -107,7 +117,35 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "digitsite API",
     "DESCRIPTION": "Draw a number; a numpy network reads it.",
     "VERSION": "1.0.0",
+    # Swagger UI and Redoc from the pinned drf-spectacular-sidecar package, served as our own static files.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
+
+# Security
+# Every page may load only our own scripts, styles and images (plus data: images such as the 28x28 inputs);
+# nothing inline, no plugins, no framing, forms post only to us. Sent in every environment, so a page that
+# needs more fails in development and tests first.
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": {
+    "default-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "style-src": ["'self'"],
+    "script-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "frame-ancestors": ["'none'"],
+    "form-action": ["'self'"],
+}}
+# Login attempts (the admin's) are counted per username and client IP in the database, which keeps working
+# when Redis is down; after 5 failures every attempt is refused for 15 minutes, even with the right password.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = int(env_float("AXES_FAILURE_LIMIT", 5))
+AXES_COOLOFF_TIME = timedelta(minutes=env_float("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "digitsite.client_ip.client_ip"    # the address the API throttle uses (NUM_PROXIES)
+# End of Security
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if REDIS_URL:

@@ -90,9 +90,9 @@ def test_a_drawings_page_shows_the_drawing_its_inputs_probabilities_and_label_hi
     submission_relabel(submission=submission, label="42", by=staff)
     page = client.get(f"{CHANGELIST}{submission.pk}/change/").content.decode()
     assert f'src="/submissions/{submission.pk}/image"' in page
-    assert page.count('src="data:image/png;base64,') == 2 and page.count("image-rendering:pixelated") == 2
+    assert page.count('src="data:image/png;base64,') == 2 and page.count('class="network-input"') == 2
     assert "<strong>digit 1: 4</strong> (91.0%)" in page and "<strong>digit 2: 2</strong> (55.0%)" in page
-    assert "width:55.0%" in page
+    assert '<rect class="probability-fill chosen" width="55.0" height="10"/>' in page
     assert "42 (staff)" in page
     assert "<td>staff</td><td>labeller</td><td>42</td>" in page
     assert "<td>visitor</td><td>the visitor</td><td>47</td>" in page

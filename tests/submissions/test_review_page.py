@@ -38,7 +38,7 @@ def test_it_shows_the_least_confident_unreviewed_drawing(client, queue):
     page = response.content.decode()
     assert f'<input type="hidden" name="submission" value="{queue["unsure"].pk}">' in page
     assert f'src="/submissions/{queue["unsure"].pk}/image"' in page
-    assert "image-rendering:pixelated" in page
+    assert 'class="network-input"' in page
     assert 'value="7"' in page  # the box starts with the reading
     assert "3 drawings not reviewed yet" in page
 
