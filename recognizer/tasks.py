@@ -2,7 +2,7 @@
 import logging
 
 from celery import shared_task
-from celery.signals import task_failure, worker_ready
+from celery.signals import task_failure
 from django.conf import settings
 
 from . import training
@@ -27,14 +27,6 @@ def scheduled_retrain(arch: str | None = None) -> str:
         log.info("scheduled retrain skipped: %s", exc)
         return "skipped"
     return f"run {run.pk} queued"
-
-
-@worker_ready.connect
-def fail_runs_of_the_previous_worker(sender, **kwargs):
-    """A worker that starts is running nothing yet: runs still `running` under its name died with it."""
-    failed = training.fail_stale_runs(restarted_worker=sender.hostname)
-    if failed:
-        log.warning("marked runs %s failed: their worker had stopped", failed)
 
 
 @task_failure.connect

@@ -15,7 +15,7 @@ import traceback
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, timedelta
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -23,7 +23,8 @@ import numpy as np
 import redis
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db import close_old_connections, transaction
+from django.db import close_old_connections, connections, transaction
+from django.db.models import Q
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
@@ -189,26 +190,26 @@ def _start_thread(run: TrainingRun) -> None:
 
 # Runs that died -------------------------------------------------------------------------------------------
 
-def fail_run(run_id: int, *, reason: str, error: str = "") -> bool:
-    """Marks a queued or running run failed (a no-op for finished ones); frees its lock. True if it changed."""
-    changed = _finish(run_id, Status.FAILED, reason=reason, error=error, only_if=IN_PROGRESS)
+def fail_run(run_id: int, *, reason: str, error: str = "", where: Q = Q()) -> bool:
+    """Marks a queued or running run failed (a no-op for finished ones, or when `where` no longer holds); frees
+    its lock. True if it changed."""
+    changed = _finish(run_id, Status.FAILED, reason=reason, error=error, only_if=IN_PROGRESS, where=where)
     if changed:
         release_run_lock(run_id)
         log.warning("run %s failed: %s", run_id, reason)
     return changed
 
 
-def fail_stale_runs(*, restarted_worker: str | None = None) -> list[int]:
-    """Running runs whose heartbeat stopped, or whose worker just restarted (so it is not running them), fail."""
-    cutoff = timezone.now() - timedelta(seconds=settings.RETRAIN_STALE_SECONDS)
-    stale = TrainingRun.objects.filter(status=Status.RUNNING, heartbeat_at__lt=cutoff)
-    if restarted_worker:
-        stale = stale | TrainingRun.objects.filter(status=Status.RUNNING, worker=restarted_worker)
+def fail_stale_runs() -> list[int]:
+    """Running runs whose heartbeat is older than RETRAIN_STALE_SECONDS died with their worker, however it was
+    stopped or restarted: they fail and free the training lock, so the next run can start."""
+    stale = settings.RETRAIN_STALE_SECONDS
+    cutoff = timezone.now() - timedelta(seconds=stale)
     failed = []
-    for run in stale:
-        why = ("its worker restarted" if restarted_worker and run.worker == restarted_worker
-               else f"no sign of life for {settings.RETRAIN_STALE_SECONDS:.0f} s")
-        if fail_run(run.pk, reason=f"the worker stopped during training ({why}); the served model is unchanged"):
+    for run in TrainingRun.objects.filter(status=Status.RUNNING, heartbeat_at__lt=cutoff):
+        reason = (f"the worker stopped sending heartbeats at {run.heartbeat_at.astimezone(UTC):%Y-%m-%d %H:%M:%S} "
+                  f"UTC; marked failed after {stale:g} s without one, the served model is unchanged")
+        if fail_run(run.pk, reason=reason, where=Q(heartbeat_at__lt=cutoff)):  # unless it beat meanwhile
             failed.append(run.pk)
     return failed
 
@@ -219,8 +220,9 @@ def default_worker_name() -> str:
     return f"{threading.current_thread().name} of pid {os.getpid()} on {socket.gethostname()}"
 
 
-def _finish(run_id: int, status: str, *, reason: str, error: str = "", only_if=(Status.RUNNING,), **fields) -> bool:
-    return bool(TrainingRun.objects.filter(pk=run_id, status__in=only_if).update(
+def _finish(run_id: int, status: str, *, reason: str, error: str = "", only_if=(Status.RUNNING,), where: Q = Q(),
+            **fields) -> bool:
+    return bool(TrainingRun.objects.filter(where, pk=run_id, status__in=only_if).update(
         status=status, reason=reason[:2000], error=error, finished_at=timezone.now(), **fields))
 
 
@@ -238,9 +240,10 @@ def execute_run(*, run_id: int, worker: str = "", drawings: DrawingSource | None
         log.info("run %s is %s, not queued: nothing to do", run_id, run.status)
         return run
     try:
-        with exclusive(TRAINING_LOCK, timeout=settings.RETRAIN_LOCK_TIMEOUT, token=f"run-{run.pk}",
-                       busy="another training run holds the training lock") as extend_lock:
-            _train(run, drawings or labelled_drawings, extend_lock, on_progress)
+        with exclusive(TRAINING_LOCK, timeout=settings.RETRAIN_STALE_SECONDS, token=f"run-{run.pk}",
+                       busy="another training run holds the training lock") as extend_lock, \
+                heartbeats(run.pk, extend_lock):
+            _train(run, drawings or labelled_drawings, on_progress)
     except RunAbandoned:
         log.warning("run %s stopped: it was marked %s while training", run_id,
                     TrainingRun.objects.get(pk=run_id).status)
@@ -251,6 +254,35 @@ def execute_run(*, run_id: int, worker: str = "", drawings: DrawingSource | None
         _finish(run.pk, Status.FAILED, reason=f"{type(exc).__name__}: {exc}"[:500], error=traceback.format_exc())
     run.refresh_from_db()
     return run
+
+
+@contextmanager
+def heartbeats(run_id: int, extend_lock: Callable[[], None]) -> Iterator[None]:
+    """Beats for the run from a thread of its own every RETRAIN_STALE_SECONDS / 4, extending its lock as well, so
+    no long step (loading data, measuring, a slow batch) makes a live run look dead. Stops when the run is no
+    longer running: the training thread finds out at its next report or before promoting."""
+    stop = threading.Event()
+
+    def beat() -> None:
+        try:
+            while not stop.wait(settings.RETRAIN_STALE_SECONDS / 4):
+                try:
+                    if not TrainingRun.objects.filter(pk=run_id, status=Status.RUNNING).update(
+                            heartbeat_at=timezone.now()):
+                        return
+                    extend_lock()
+                except Exception:  # the database or Redis hiccuped: the next beat may get through
+                    log.warning("run %s: heartbeat not written", run_id, exc_info=True)
+        finally:
+            connections.close_all()  # this thread's connections
+
+    thread = threading.Thread(target=beat, name=f"retrain-{run_id}-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
 
 
 @dataclass
@@ -328,18 +360,17 @@ def next_version(arch: str) -> str:
 
 
 class Reporter:
-    """Writes the run's progress and curve (and proves it is alive) at most every RETRAIN_PROGRESS_SECONDS."""
+    """Writes the run's progress and curve (a heartbeat too) at most every RETRAIN_PROGRESS_SECONDS; stops the run
+    when its row is no longer `running`."""
 
-    def __init__(self, run: TrainingRun, extend_lock: Callable[[], None], epochs: int,
-                 on_progress: Callable[[TrainingRun], None] | None):
-        self.run, self.extend_lock, self.epochs, self.on_progress = run, extend_lock, epochs, on_progress
+    def __init__(self, run: TrainingRun, epochs: int, on_progress: Callable[[TrainingRun], None] | None):
+        self.run, self.epochs, self.on_progress = run, epochs, on_progress
         self.last = 0.0
 
     def heartbeat(self, **fields) -> None:
         if not TrainingRun.objects.filter(pk=self.run.pk, status=Status.RUNNING).update(
                 heartbeat_at=timezone.now(), **fields):
             raise RunAbandoned()
-        self.extend_lock()
         for name, value in fields.items():
             setattr(self.run, name, value)
         if self.on_progress:
@@ -359,10 +390,9 @@ class Reporter:
         self.heartbeat(progress=progress, curve=[*self.run.curve, point])
 
 
-def _train(run: TrainingRun, source: DrawingSource, extend_lock: Callable[[], None],
-           on_progress: Callable[[TrainingRun], None] | None) -> None:
+def _train(run: TrainingRun, source: DrawingSource, on_progress: Callable[[TrainingRun], None] | None) -> None:
     opts = run.options
-    report = Reporter(run, extend_lock, opts["epochs"], on_progress)
+    report = Reporter(run, opts["epochs"], on_progress)
     active = serving.active_version(run.arch)
     if active is None:
         raise RetrainError(f"There are no {run.arch} weights to start from: no active version and no "

@@ -16,6 +16,7 @@ from django_celery_beat.models import CrontabSchedule
 from playwright.sync_api import expect, sync_playwright
 
 from recognizer.models import TrainingRun
+from tests.recognizer.test_browser import draw_with_mouse, expect_number, number_strokes
 from tests.submissions.factories import as_visitor, make_submission
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -132,8 +133,12 @@ def visit(page, url):
     assert response.status == 200, url
     assert "Content-Security-Policy" in {name.title() for name in response.headers}, url
     page.wait_for_load_state("load")
+    assert_no_violation(page, url)
+
+
+def assert_no_violation(page, where):
     violations = page.evaluate("window.cspViolations")
-    assert violations == [] and page.problems == [], (url, violations, page.problems)
+    assert violations == [] and page.problems == [], (where, violations, page.problems)
 
 
 @pytest.mark.browser
@@ -168,6 +173,9 @@ def test_the_admin_works_under_the_policy_in_chromium(page, live_server, stored)
 @pytest.mark.django_db(transaction=True)
 def test_the_visitor_pages_work_under_the_policy_in_chromium(page, live_server):
     visit(page, live_server.url + "/")
-    expect(page.get_by_test_id("canvas")).to_be_visible()
+    draw_with_mouse(page, number_strokes("7"))
+    expect_number(page, "7")
+    expect(page.locator("#digits .seen img")).to_have_count(1)     # the 28x28 input, a data: URL
+    assert_no_violation(page, "a reading")
     visit(page, live_server.url + "/history/")
     expect(page.get_by_role("heading", name="Your drawings")).to_be_visible()

@@ -195,11 +195,12 @@ RETRAIN_VISITOR_LABELS = env_bool("RETRAIN_VISITOR_LABELS", False)
 RETRAIN_HOLDOUT_EVERY = int(env_float("RETRAIN_HOLDOUT_EVERY", 5))
 # Promotion gate: MNIST test accuracy may drop by at most this much (0.001 = 0.1 point); holdout not at all.
 RETRAIN_MAX_MNIST_DROP = env_float("RETRAIN_MAX_MNIST_DROP", 0.001)
-# A run writes its progress (and extends its lock) at most this often; one silent for RETRAIN_STALE_SECONDS
-# is taken for dead (its worker was killed) and marked failed.
+# A run writes its progress at most every RETRAIN_PROGRESS_SECONDS. A thread of the running process writes its
+# heartbeat every RETRAIN_STALE_SECONDS / 4, whatever step it is in; a run whose heartbeat is older than
+# RETRAIN_STALE_SECONDS is taken for dead (its worker was killed) and marked failed by the next request. Its
+# training lock expires after RETRAIN_STALE_SECONDS too: each heartbeat extends it.
 RETRAIN_PROGRESS_SECONDS = env_float("RETRAIN_PROGRESS_SECONDS", 2.0)
-RETRAIN_STALE_SECONDS = env_float("RETRAIN_STALE_SECONDS", 300)
-RETRAIN_LOCK_TIMEOUT = env_float("RETRAIN_LOCK_TIMEOUT", 300)
+RETRAIN_STALE_SECONDS = env_float("RETRAIN_STALE_SECONDS", 60)
 # The nightly retrain that `manage.py setup_schedules` creates (crontab, UTC; edit it in the admin later).
 RETRAIN_SCHEDULE_ARCH = env_str("RETRAIN_SCHEDULE_ARCH", "cnn")
 RETRAIN_SCHEDULE_CRONTAB = env_str("RETRAIN_SCHEDULE_CRONTAB", "30 3 * * *")

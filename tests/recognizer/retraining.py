@@ -25,6 +25,8 @@ TINY_SPEC = mlp_spec(hidden=32, dropout=0.0)
 # Small enough that a run takes a second or two, big enough that a candidate is measurably better or worse.
 TINY_SETTINGS = {"RETRAIN_EPOCHS": 1, "RETRAIN_BATCH_SIZE": 64, "RETRAIN_LR": 2e-3, "RETRAIN_SCRATCH_LR": 2e-3,
                  "RETRAIN_PROGRESS_SECONDS": 0.1, "SERVED_ARCH": "mlp"}
+# Worker processes and the tests that drive them also take a silent run for dead after 5 s, not a minute.
+WORKER_SETTINGS = {**TINY_SETTINGS, "RETRAIN_STALE_SECONDS": 5}
 
 
 @lru_cache(maxsize=1)
@@ -84,7 +86,7 @@ class Worker:
         self.env = {**os.environ, "DJANGO_SETTINGS_MODULE": "digitsite.settings.test", "REDIS_URL": redis_url,
                     "DATABASE_URL": database_url(), "WEIGHTS_DIR": str(weights_dir), "DATA_DIR": str(data_dir),
                     "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "LOG_LEVEL": "INFO",
-                    **{k: str(v) for k, v in TINY_SETTINGS.items()}}
+                    **{k: str(v) for k, v in WORKER_SETTINGS.items()}}
 
     def start(self, timeout: float = 60) -> None:
         offset = self.log.stat().st_size if self.log.exists() else 0

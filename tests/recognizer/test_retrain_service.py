@@ -1,10 +1,7 @@
-"""recognizer.training: the data, the gate, promotion and rejection, one run at a time, runs that die."""
-from datetime import timedelta
-
+"""recognizer.training: the data, the gate, promotion and rejection, one run at a time, cancelled runs."""
 import numpy as np
 import pytest
 from django.contrib.auth.models import Permission, User
-from django.utils import timezone
 
 from recognizer import serving, training
 from recognizer.models import ModelVersion, TrainingRun
@@ -201,30 +198,6 @@ def test_a_run_cancelled_while_training_stops_without_promoting(settings):
     run = training.execute_run(run_id=run.pk, drawings=no_drawings, on_progress=cancel_once_training)
     assert run.status == "failed" and run.reason == "cancelled by staff"
     assert ModelVersion.objects.count() == 1 and not list(settings.WEIGHTS_DIR.glob("mlp-*.npz"))
-
-
-def test_runs_whose_worker_restarted_or_went_silent_are_marked_failed(settings):
-    now = timezone.now()
-    mine = TrainingRun.objects.create(arch="cnn", trigger="admin", executor="celery", status="running",
-                                      worker="celery@a", heartbeat_at=now)
-    silent = TrainingRun.objects.create(arch="cnn", trigger="admin", executor="celery", status="running",
-                                        worker="celery@b", heartbeat_at=now - timedelta(hours=1))
-    alive = TrainingRun.objects.create(arch="cnn", trigger="admin", executor="celery", status="running",
-                                       worker="celery@b", heartbeat_at=now)
-    assert sorted(training.fail_stale_runs(restarted_worker="celery@a")) == [mine.pk, silent.pk]
-    mine.refresh_from_db(), silent.refresh_from_db(), alive.refresh_from_db()
-    assert mine.status == silent.status == "failed" and alive.status == "running"
-    assert mine.reason == "the worker stopped during training (its worker restarted); the served model is unchanged"
-    assert silent.reason.startswith("the worker stopped during training (no sign of life for 300 s)")
-
-
-def test_a_request_fails_a_silent_run_instead_of_waiting_for_it_forever(settings):
-    install_shipped(settings.WEIGHTS_DIR)
-    dead = TrainingRun.objects.create(arch="mlp", trigger="admin", executor="thread", status="running",
-                                      heartbeat_at=timezone.now() - timedelta(hours=2))
-    run = training.retrain_request(arch="mlp", trigger="command", foreground=True)
-    dead.refresh_from_db()
-    assert dead.status == "failed" and run.status == "queued"
 
 
 def test_next_version_numbers_never_reuse_a_file_name(settings):
