@@ -43,9 +43,10 @@ class LoadedModel:
     path: Path
     network: Sequential
     metrics: dict = field(default_factory=dict)
+    temperature: float = 1.0       # fitted on drawings the network never trained on (meta "temperature")
 
     def predict_proba(self, images: np.ndarray) -> np.ndarray:
-        return self.network.predict_proba(images)
+        return self.network.predict_proba(images, temperature=self.temperature)
 
 
 _lock = threading.Lock()
@@ -129,8 +130,9 @@ def _load_file(arch: str, version: str, path: Path, *, sha256: str | None, metri
     raw = path.read_bytes()
     if sha256 and hashlib.sha256(raw).hexdigest() != sha256:
         raise VersionError(f"{path.name} does not match the sha256 recorded for {version}")
-    network, _ = load(io.BytesIO(raw))
-    return LoadedModel(arch=arch, version=version, path=path, network=network, metrics=metrics)
+    network, meta = load(io.BytesIO(raw))
+    return LoadedModel(arch=arch, version=version, path=path, network=network, metrics=metrics,
+                       temperature=float(meta.get("temperature", 1.0)))
 
 
 def _load_shipped(arch: str) -> LoadedModel:

@@ -1,4 +1,4 @@
-"""Sequential models, the two shipped architectures, and the one-file .npz format."""
+"""Sequential models, the shipped architectures, and the one-file .npz format."""
 from __future__ import annotations
 
 import json
@@ -46,12 +46,18 @@ class Sequential:
         first.backward_params(dy)
         return None
 
-    def predict_proba(self, images: np.ndarray, batch_size: int = 512) -> np.ndarray:
-        """Class probabilities (N, 10) for images (N, 28, 28) scaled 0..1, ink bright on dark."""
+    def predict_proba(self, images: np.ndarray, batch_size: int = 512, *, temperature: float = 1.0) -> np.ndarray:
+        """Class probabilities (N, 10) for images (N, 28, 28) scaled 0..1, ink bright on dark; the logits are
+        divided by `temperature` first (a calibrated model's fitted T)."""
+        logits = self.predict_logits(images, batch_size)
+        return softmax(logits / logits.dtype.type(temperature))
+
+    def predict_logits(self, images: np.ndarray, batch_size: int = 512) -> np.ndarray:
+        """The last layer's outputs (N, 10), before softmax, in inference mode."""
         was_training = [layer.training for layer in self.layers]
         self.train(False)
         dtype = self.dtype
-        out = [softmax(self.forward(images[i:i + batch_size].astype(dtype, copy=False)))
+        out = [self.forward(images[i:i + batch_size].astype(dtype, copy=False))
                for i in range(0, len(images), batch_size)]
         for layer, mode in zip(self.layers, was_training):
             layer.training = mode
@@ -125,11 +131,18 @@ def cnn_spec(c1: int = 32, c2: int = 64, hidden: int = 256, dropout: float = 0.4
         {"type": "Dense", "n_in": hidden, "n_out": 10}]}
 
 
-ARCHITECTURES = {"mlp": mlp_spec, "cnn": cnn_spec}
+def softreg_spec() -> dict:
+    """Softmax regression, 784-10: where the site's networks started, kept to compare against."""
+    return {"format": FORMAT_VERSION, "arch": "softreg", "input_shape": [784], "layers": [
+        {"type": "Dense", "n_in": 784, "n_out": 10}]}
 
 
-def build(arch: str, *, seed: int = 0, dtype=np.float32) -> Sequential:
-    return from_architecture(ARCHITECTURES[arch](), seed=seed, dtype=dtype)
+ARCHITECTURES = {"softreg": softreg_spec, "mlp": mlp_spec, "cnn": cnn_spec}
+
+
+def build(arch: str, *, seed: int = 0, dtype=np.float32, **options) -> Sequential:
+    """A fresh `arch`; options go to its spec function (cnn: c1, c2, hidden, dropout)."""
+    return from_architecture(ARCHITECTURES[arch](**options), seed=seed, dtype=dtype)
 
 
 def load(path: str | os.PathLike) -> tuple[Sequential, dict]:

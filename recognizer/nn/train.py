@@ -25,6 +25,19 @@ class TrainConfig:
     augment: AugmentConfig | None = field(default_factory=AugmentConfig)
 
 
+@dataclass(frozen=True)
+class Mix:
+    """Extra examples drawn into every batch at a fixed share (pen-drawn digits beside MNIST): an epoch is still
+    one pass over the main images, and each batch is (1 - share) of them plus share of these, drawn at random."""
+    images: np.ndarray
+    labels: np.ndarray
+    share: float
+
+    def batch_split(self, batch_size: int) -> tuple[int, int]:
+        extra = int(round(batch_size * self.share)) if len(self.labels) else 0
+        return batch_size - extra, extra
+
+
 @dataclass
 class Progress:
     epoch: int
@@ -47,18 +60,20 @@ def cosine_lr(cfg: TrainConfig, step: int, total: int) -> float:
 def fit(model: Sequential, images: np.ndarray, labels: np.ndarray, cfg: TrainConfig, *,
         sample_weights: np.ndarray | None = None,
         on_progress: Callable[[Progress], None] | None = None,
-        on_epoch: Callable[[dict], None] | None = None) -> list[dict]:
+        on_epoch: Callable[[dict], None] | None = None, mix: Mix | None = None) -> list[dict]:
     """Trains in place with Adam and a cosine schedule; returns per-epoch {epoch, loss, accuracy, seconds}.
 
     sample_weights, when given, set how often each example is drawn (oversampling), so a few hundred
     user drawings can matter next to 60k MNIST digits. on_epoch is called after each epoch with its
-    history entry, the model in inference mode (to checkpoint or evaluate it).
+    history entry, the model in inference mode (to checkpoint or evaluate it). mix adds its share of other
+    examples to every batch (augmented the same way).
     """
     rng = np.random.default_rng(cfg.seed)
     loss_fn = SoftmaxCrossEntropy()
     opt = Adam(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
     n = len(images)
-    batches = math.ceil(n / cfg.batch_size)
+    main, extra = mix.batch_split(cfg.batch_size) if mix is not None else (cfg.batch_size, 0)
+    batches = math.ceil(n / main)
     total_steps = batches * cfg.epochs
     probs = None if sample_weights is None else sample_weights / sample_weights.sum()
     history = []
@@ -68,9 +83,13 @@ def fit(model: Sequential, images: np.ndarray, labels: np.ndarray, cfg: TrainCon
         started = time.perf_counter()
         loss_sum = correct = seen = 0
         for b in range(batches):
-            idx = order[b * cfg.batch_size:(b + 1) * cfg.batch_size]
+            idx = order[b * main:(b + 1) * main]
             x = to_float(images[idx])
             y = labels[idx].astype(np.int64)
+            if extra:
+                pick = rng.integers(len(mix.labels), size=extra)
+                x = np.concatenate([x, to_float(mix.images[pick])])
+                y = np.concatenate([y, mix.labels[pick].astype(np.int64)])
             if cfg.augment is not None:
                 x = augment(x, rng, cfg.augment, labels=y)
             logits = model.forward(x)
@@ -78,9 +97,9 @@ def fit(model: Sequential, images: np.ndarray, labels: np.ndarray, cfg: TrainCon
             model.backward(loss_fn.backward(), input_grad=False)
             opt.lr = cosine_lr(cfg, (epoch - 1) * batches + b, total_steps)
             opt.step()
-            loss_sum += loss * len(idx)
+            loss_sum += loss * len(y)
             correct += int((logits.argmax(1) == y).sum())
-            seen += len(idx)
+            seen += len(y)
             if on_progress:
                 on_progress(Progress(epoch, b + 1, batches, loss_sum / seen, correct / seen,
                                      seen / (time.perf_counter() - started)))
@@ -104,16 +123,20 @@ def evaluate(model: Sequential, images: np.ndarray, labels: np.ndarray) -> dict:
 
 
 def train_mnist(arch: str, data: dict[str, np.ndarray], cfg: TrainConfig, *,
-                on_progress: Callable[[Progress], None] | None = None) -> tuple[Sequential, dict]:
-    """Builds `arch` from the seed, trains it on MNIST train, and returns it with its metrics."""
-    model = build(arch, seed=cfg.seed)
+                on_progress: Callable[[Progress], None] | None = None, mix: Mix | None = None,
+                arch_options: dict | None = None) -> tuple[Sequential, dict]:
+    """Builds `arch` (with arch_options for its spec, e.g. cnn widths) from the seed, trains it on MNIST train
+    (plus mix's share of each batch), and returns it with its metrics."""
+    model = build(arch, seed=cfg.seed, **(arch_options or {}))
     started = time.perf_counter()
-    history = fit(model, data["x_train"], data["y_train"], cfg, on_progress=on_progress)
+    history = fit(model, data["x_train"], data["y_train"], cfg, on_progress=on_progress, mix=mix)
     seconds = time.perf_counter() - started
     test = evaluate(model, data["x_test"], data["y_test"])
     metrics = {"arch": arch, "mnist_test_accuracy": round(test["accuracy"], 4),
                "confusion": test["confusion"], "epochs": history, "training_seconds": round(seconds, 1),
                "seed": cfg.seed, "config": {"epochs": cfg.epochs, "batch_size": cfg.batch_size, "lr": cfg.lr,
                                             "weight_decay": cfg.weight_decay,
-                                            "augment": cfg.augment is not None}}
+                                            "augment": cfg.augment is not None,
+                                            "mix_share": mix.share if mix is not None else 0.0,
+                                            "arch_options": arch_options or {}}}
     return model, metrics

@@ -1,20 +1,24 @@
-"""python manage.py train --arch cnn|mlp --epochs N --seed S"""
+"""python manage.py train --arch cnn|mlp|softreg --epochs N --seed S [--pen weights/pen_inputs.npz --pen-share 0.2]"""
 import json
 from datetime import datetime, timezone
 from pathlib import Path
 
+import numpy as np
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from digitsite.progress import ProgressBar
-from recognizer.datasets import load_mnist
+from recognizer import pen_data
+from recognizer.datasets import load_mnist, sha256_of
+from recognizer.nn.calibrate import calibration, fit_temperature
 from recognizer.nn.data import DataError, data_hash
 from recognizer.nn.model import ARCHITECTURES
-from recognizer.nn.train import TrainConfig, train_mnist
+from recognizer.nn.train import Mix, TrainConfig, evaluate, to_float, train_mnist
 
 
 class Command(BaseCommand):
-    help = "Train a network on MNIST; writes a versioned weights file and a metrics JSON beside it."
+    help = ("Train a network on MNIST (and a share of pen-drawn inputs); writes a versioned weights file and a "
+            "metrics JSON beside it that say what trained it.")
 
     def add_arguments(self, parser):
         parser.add_argument("--arch", choices=sorted(ARCHITECTURES), default="cnn")
@@ -27,16 +31,48 @@ class Command(BaseCommand):
         parser.add_argument("--out", type=Path, default=None, help="folder for the weights (default var/models)")
         parser.add_argument("--name", dest="version", default=None,
                             help="the version name (default <arch>-<UTC time>-s<seed>); the shipped weights are <arch>-1")
+        parser.add_argument("--pen", type=Path, default=None,
+                            help="pen-drawn 28x28 inputs to mix into every batch (weights/pen_inputs.npz)")
+        parser.add_argument("--pen-share", type=float, default=0.2, help="share of each batch drawn from --pen")
+        parser.add_argument("--hold-out-writers", default="",
+                            help="pen writers left out of training (e.g. 17-20): accuracy and a fitted temperature "
+                                 "on them are recorded")
+        parser.add_argument("--temperature", type=float, default=None,
+                            help="store this temperature in the weights (one fitted on writers held out by a "
+                                 "run with the same settings)")
+        for name in ("c1", "c2", "hidden"):
+            parser.add_argument(f"--{name}", type=int, default=None, help=f"cnn: {name} width")
 
-    def handle(self, *args, arch, epochs, seed, batch_size, lr, no_augment, limit, out, version, **options):
+    def handle(self, *args, arch, epochs, seed, batch_size, lr, no_augment, limit, out, version, pen, pen_share,
+               hold_out_writers, temperature, **options):
         if epochs < 1:
             raise CommandError("--epochs must be at least 1")
+        if not 0 <= pen_share < 1:
+            raise CommandError("--pen-share must be at least 0 and below 1")
+        arch_options = {k: options[k] for k in ("c1", "c2", "hidden") if options.get(k)}
+        if arch_options and arch != "cnn":
+            raise CommandError("--c1, --c2 and --hidden are cnn widths")
         try:
             data = load_mnist()
         except DataError as exc:
             raise CommandError(str(exc)) from exc
         if limit:
             data = {**data, "x_train": data["x_train"][:limit], "y_train": data["y_train"][:limit]}
+        held_out = pen_data.parse_writers(hold_out_writers)
+        mix, pen_record, held = None, {}, None
+        if pen is not None:
+            if not pen.exists():
+                raise CommandError(f"{pen} does not exist (python manage.py build_pen_inputs makes it)")
+            inputs = pen_data.load_pen_inputs(pen)
+            if set(inputs["writer"].tolist()) & set(pen_data.MEASURE_WRITERS):
+                raise CommandError(f"{pen} holds writers who only measure: it cannot train")
+            trained = ~np.isin(inputs["writer"], held_out)
+            mix = Mix(inputs["x"][trained], inputs["y"][trained], pen_share)
+            held = {k: v[~trained] for k, v in inputs.items()}
+            pen_record = {"file": pen.name, "sha256": sha256_of(pen), "share": pen_share,
+                          "images": int(trained.sum()),
+                          "writers": pen_data.writers_text(inputs["writer"][trained]),
+                          "held_out_writers": pen_data.writers_text(held_out), "source": pen_data.ATTRIBUTION}
         cfg = TrainConfig(epochs=epochs, batch_size=batch_size, lr=lr, seed=seed)
         if no_augment:
             cfg.augment = None
@@ -50,12 +86,28 @@ class Command(BaseCommand):
             if p.batch == p.batches:
                 bar.close()
 
-        model, metrics = train_mnist(arch, data, cfg, on_progress=on_progress)
+        model, metrics = train_mnist(arch, data, cfg, on_progress=on_progress, mix=mix, arch_options=arch_options)
         version = version or f"{arch}-{datetime.now(timezone.utc):%Y%m%d%H%M%S}-s{seed}"
         metrics.update(version=version, data_hash=data_hash(data), train_images=int(len(data["x_train"])))
+        if pen_record:
+            metrics["pen_inputs"] = pen_record
+        meta = {"version": version, "arch": arch}
+        if held is not None and len(held["y"]):
+            logits = model.predict_logits(to_float(held["x"]))
+            fitted = fit_temperature(logits, held["y"])
+            result = evaluate(model, held["x"], held["y"])
+            metrics["held_out_pen"] = {"writers": pen_data.writers_text(held_out), "count": result["count"],
+                                       "accuracy": round(result["accuracy"], 4),
+                                       **calibration(logits, held["y"], fitted)}
+            temperature = temperature or fitted
+            self.stdout.write(f"held-out writers {pen_data.writers_text(held_out)}: accuracy "
+                              f"{result['accuracy']:.4f} on {result['count']} pen inputs, fitted temperature "
+                              f"{fitted:.3f}")
+        if temperature:
+            meta["temperature"] = metrics["temperature"] = round(float(temperature), 4)
         folder = out or Path(settings.VAR_DIR) / "models"
         weights = folder / f"{version}.npz"
-        model.save(weights, meta={"version": version, "arch": arch})
+        model.save(weights, meta=meta)
         weights.with_suffix(".json").write_text(json.dumps(metrics, indent=1))
         self.stdout.write(f"MNIST test accuracy {metrics['mnist_test_accuracy']:.4f} "
                           f"after {metrics['training_seconds']:.0f} s")
