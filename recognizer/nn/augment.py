@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .thin import thin_and_redraw
+
 
 @dataclass(frozen=True)
 class AugmentConfig:
@@ -18,6 +20,7 @@ class AugmentConfig:
     thicken_p: float = 0.3
     thin_p: float = 0.15
     flag_one_p: float = 0.5        # share of 1s given a flag: a stroke down-left from the top
+    redraw_p: float = 0.0          # share thinned to the centre line and redrawn with a round pen (thin.py)
 
 
 def _neighbourhood(x: np.ndarray, reduce) -> np.ndarray:
@@ -152,6 +155,11 @@ def augment(x: np.ndarray, rng: np.random.Generator, cfg: AugmentConfig = Augmen
     """A freshly augmented copy of a (N, 28, 28) float batch in 0..1; the same rng state gives the same output.
 
     With labels, some 1s also get a flag (see add_flags_to_ones)."""
+    if cfg.redraw_p:
+        chosen = np.flatnonzero(rng.random(len(x)) < cfg.redraw_p)
+        if chosen.size:
+            x = x.copy()
+            x[chosen] = thin_and_redraw(x[chosen], rng)
     if labels is not None and cfg.flag_one_p:
         x = add_flags_to_ones(x, labels, rng, cfg)
     return np.clip(warp(change_thickness(x, rng, cfg), rng, cfg), 0, 1)

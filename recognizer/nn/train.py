@@ -137,6 +137,7 @@ def train_mnist(arch: str, data: dict[str, np.ndarray], cfg: TrainConfig, *,
                "seed": cfg.seed, "config": {"epochs": cfg.epochs, "batch_size": cfg.batch_size, "lr": cfg.lr,
                                             "weight_decay": cfg.weight_decay,
                                             "augment": cfg.augment is not None,
+                                            "redraw_share": cfg.augment.redraw_p if cfg.augment else 0.0,
                                             "mix_share": mix.share if mix is not None else 0.0,
                                             "arch_options": arch_options or {}}}
     return model, metrics

@@ -51,10 +51,11 @@ def test_train_with_pen_inputs_records_what_trained_it_and_fits_a_temperature(mn
     assert any(line.startswith("held-out writers 17-20: accuracy") for line in lines)
 
 
-def test_train_stores_a_temperature_it_is_given(mnist, pen_file, tmp_path):
+def test_train_stores_a_temperature_it_is_given_and_the_redraw_share(mnist, pen_file, tmp_path):
     run("train", "--arch", "mlp", "--epochs", "1", "--pen", str(pen_file), "--temperature", "1.5",
-        "--name", "mlp-t", "--out", str(tmp_path))
+        "--redraw-share", "0.3", "--name", "mlp-t", "--out", str(tmp_path))
     assert load(tmp_path / "mlp-t.npz")[1]["temperature"] == 1.5
+    assert json.loads((tmp_path / "mlp-t.json").read_text())["config"]["redraw_share"] == 0.3
 
 
 def test_train_refuses_pen_inputs_of_the_writers_who_only_measure(mnist, tmp_path):

@@ -1,5 +1,6 @@
 """python manage.py train --arch cnn|mlp|softreg --epochs N --seed S [--pen weights/pen_inputs.npz --pen-share 0.2]"""
 import json
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -40,11 +41,14 @@ class Command(BaseCommand):
         parser.add_argument("--temperature", type=float, default=None,
                             help="store this temperature in the weights (one fitted on writers held out by a "
                                  "run with the same settings)")
+        parser.add_argument("--redraw-share", type=float, default=0.0,
+                            help="share of training images thinned to their centre line and redrawn with a round "
+                                 "pen of random width (augmentation)")
         for name in ("c1", "c2", "hidden"):
             parser.add_argument(f"--{name}", type=int, default=None, help=f"cnn: {name} width")
 
     def handle(self, *args, arch, epochs, seed, batch_size, lr, no_augment, limit, out, version, pen, pen_share,
-               hold_out_writers, temperature, **options):
+               hold_out_writers, temperature, redraw_share, **options):
         if epochs < 1:
             raise CommandError("--epochs must be at least 1")
         if not 0 <= pen_share < 1:
@@ -76,6 +80,8 @@ class Command(BaseCommand):
         cfg = TrainConfig(epochs=epochs, batch_size=batch_size, lr=lr, seed=seed)
         if no_augment:
             cfg.augment = None
+        elif redraw_share:
+            cfg.augment = replace(cfg.augment, redraw_p=redraw_share)
         bar = None
 
         def on_progress(p):
