@@ -8,7 +8,6 @@ Targets: p50 <= 15 ms for one digit, >= 150 req/s on 2 cores.
 """
 import argparse
 import base64
-import http.client
 import json
 import os
 import socket
@@ -23,6 +22,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.browser_client import BrowserLikeClient  # noqa: E402
 
 
 def free_port() -> int:
@@ -44,25 +44,19 @@ def hammer(port: int, method: str, path: str, bodies: list[bytes] | None, second
     deadline = time.perf_counter() + seconds
 
     def client(k: int):
-        conn, i, mine, bad = http.client.HTTPConnection("127.0.0.1", port, timeout=10), k, [], 0
-        headers = {"Content-Type": "application/json"}
+        browser, i, mine, bad = BrowserLikeClient(port, timeout=10), k, [], 0
+        browser.open_page()                 # like a browser: the page's cookies, then its requests
         while time.perf_counter() < deadline:
             body = bodies[i % len(bodies)] if bodies else None
             started = time.perf_counter()
             try:
-                conn.request(method, path, body=body, headers=headers)
-                resp = conn.getresponse()
-                resp.read()
-                ok = resp.status in (200, 201)
-                cookie = resp.getheader("Set-Cookie")
-                if cookie:       # like a browser, each client keeps its session
-                    headers["Cookie"] = cookie.split(";", 1)[0]
+                ok = browser.request(method, path, body)[0] in (200, 201)
             except OSError:
                 ok = False
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
             mine.append(time.perf_counter() - started)
             bad += not ok
             i += clients
+        browser.close()
         with lock:
             latencies.extend(mine)
             errors[0] += bad

@@ -1,8 +1,18 @@
-"""The one error shape of the API: {"error": {"code": ..., "message": ...}} with a 4xx status."""
-from django.core.exceptions import RequestDataTooBig
+"""The one error shape of the API: {"error": {"code": ..., "message": ...}} with a 4xx status (503 when down)."""
+import logging
+
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.db import DatabaseError
 from rest_framework import exceptions, status
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from .authentication import CsrfFailed
+from .errors import UNAVAILABLE
+from .parsers import NestedTooDeeply
+
+log = logging.getLogger(__name__)
 
 
 class ApiError(exceptions.APIException):
@@ -16,6 +26,8 @@ class ApiError(exceptions.APIException):
 
 
 DRF_CODES = {
+    CsrfFailed: ("csrf_failed", "The CSRF check failed: reload the page and try again."),
+    NestedTooDeeply: ("invalid_request", "The request body is nested too deeply."),
     exceptions.ParseError: ("invalid_request", "The request body is not valid JSON."),
     exceptions.UnsupportedMediaType: ("unsupported_media_type", "Send the request as application/json."),
     exceptions.NotAuthenticated: ("not_authenticated", "Log in to do this."),
@@ -24,6 +36,7 @@ DRF_CODES = {
     exceptions.NotFound: ("not_found", "Not found."),
     exceptions.MethodNotAllowed: ("method_not_allowed", "This method is not allowed here."),
     exceptions.Throttled: ("throttled", "Too many requests; slow down and try again shortly."),
+    exceptions.NotAcceptable: ("not_acceptable", "This answer is only available as JSON."),
 }
 
 
@@ -32,10 +45,19 @@ def error_response(code: str, message: str, status_code: int, headers: dict | No
 
 
 def exception_handler(exc, context):
+    request = context.get("request")
+    if request is not None and getattr(request, "accepted_renderer", None) is None:
+        # Content negotiation failed or never ran (a schema view asked for text/html): errors are JSON anyway.
+        request.accepted_renderer, request.accepted_media_type = JSONRenderer(), JSONRenderer.media_type
     if isinstance(exc, ApiError):
         return error_response(exc.code, exc.message, exc.status_code)
     if isinstance(exc, RequestDataTooBig):
         return error_response("too_large", "The request body is over 2 MB.", status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+    if isinstance(exc, SuspiciousOperation):        # e.g. a form with more than 1,000 fields
+        return error_response("invalid_request", "The request could not be read.", status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, DatabaseError):
+        log.warning("database unavailable: %s", exc)
+        return error_response(*UNAVAILABLE, status.HTTP_503_SERVICE_UNAVAILABLE, {"Retry-After": "30"})
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from . import schema  # noqa: F401  (registers how the schema names our authentication)
+
 urlpatterns = [
     path("", include("recognizer.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -13,3 +15,8 @@ urlpatterns = [
     path("", include("submissions.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler400 = "digitsite.errors.bad_request"
+handler403 = "digitsite.errors.permission_denied"
+handler404 = "digitsite.errors.not_found"
+handler500 = "digitsite.errors.server_error"

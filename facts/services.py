@@ -9,6 +9,8 @@ from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from digitsite.background import broker_answers
+
 from . import client, computed, tasks
 from .models import MAX_NUMBER, NumberFact
 
@@ -27,7 +29,7 @@ def fact_for(*, number: int, kind: str) -> dict:
 
     A stored Numbers API fact if we have one; else the API is asked and waited for at most FACT_BUDGET_SECONDS
     (its answer is stored); else a computed fact. A call that outlives the budget is finished in the background
-    (a Celery task when REDIS_URL is set, else the call in flight) and stored for the next visitor. When the API
+    (a Celery task when Redis answers, else the call in flight) and stored for the next visitor. When the API
     has no fact ("found": false, stored as such) or cannot answer, the fact is computed, and a date or year fact
     becomes a math fact. Never raises for the API's failures.
     """
@@ -116,7 +118,7 @@ def _forget(future: futures.Future) -> None:
 
 
 def _finish_in_background(call: futures.Future, *, number: int, kind: str) -> None:
-    if settings.REDIS_URL:
+    if broker_answers():
         transaction.on_commit(lambda: tasks.fetch_fact.delay(number, kind), robust=True)
     else:
         _submit(_store_when_answered, call=call)

@@ -2,7 +2,6 @@
 import base64
 import io
 import logging
-import uuid
 
 import numpy as np
 from django.conf import settings
@@ -16,6 +15,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from digitsite.api_errors import ApiError
+from digitsite.reachable import redis_status
+from digitsite.visitors import visitor_id
 from facts.services import fact_for
 from submissions.services import submission_create
 
@@ -25,14 +26,6 @@ from .serializers import ErrorResponse, ModelsResponse, RecognizeRequest, Recogn
 from .services import recognize
 
 log = logging.getLogger(__name__)
-
-
-def visitor_id(request) -> str:
-    """A random id kept in the visitor's session; it survives login (unlike the session key)."""
-    visitor = request.session.get("visitor")
-    if not visitor:
-        visitor = request.session["visitor"] = uuid.uuid4().hex
-    return visitor
 
 
 def png_data_url(image: np.ndarray) -> str:
@@ -88,7 +81,7 @@ class ModelsView(APIView):
         return Response({"models": models})
 
 
-@extend_schema(summary="Liveness: the model is loaded and the database answers",
+@extend_schema(summary="Liveness: the model is loaded and the database answers (and whether Redis does)",
                responses={200: OpenApiResponse(description="ok"), 503: OpenApiResponse(description="degraded")})
 @api_view(["GET"])
 @permission_classes([AllowAny])
@@ -104,6 +97,7 @@ def healthz(request):
         model = serving.get_model().version
     except serving.ModelUnavailable:
         model = None
-    code = 200 if database == "ok" and model else 503
-    return Response({"status": "ok" if code == 200 else "degraded", "model": model, "database": database},
-                    status=code)
+    redis = redis_status(settings.REDIS_URL, timeout=0.25) if settings.REDIS_URL else "not configured"
+    code = 200 if database == "ok" and model else 503     # the site serves without Redis: not a reason for 503
+    return Response({"status": "ok" if code == 200 else "degraded", "model": model, "database": database,
+                     "redis": redis}, status=code)

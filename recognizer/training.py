@@ -80,7 +80,7 @@ def redis_client() -> redis.Redis:
 
 
 def redis_down(exc: Exception) -> RetrainUnavailable:
-    return RetrainUnavailable(f"Redis does not answer at {settings.REDIS_URL} ({type(exc).__name__}), so the "
+    return RetrainUnavailable(f"Redis does not answer ({type(exc).__name__}), so the "
                               "retrain cannot be queued. Recognition is not affected; try again when Redis is back.")
 
 

@@ -6,7 +6,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from digitsite.api_errors import ApiError
-from recognizer.api import visitor_id
+from digitsite.visitors import known_visitor
 from recognizer.serializers import ErrorResponse
 
 from .models import Submission
@@ -32,5 +32,5 @@ class FeedbackView(APIView):
         submission = submission_or_404(submission_id)
         form = FeedbackRequest(data=request.data)
         form.is_valid(raise_exception=True)
-        label = submission_feedback(submission=submission, visitor=visitor_id(request), **form.validated_data)
+        label = submission_feedback(submission=submission, visitor=known_visitor(request), **form.validated_data)
         return Response(LabelResponse(label).data, status=status.HTTP_201_CREATED)

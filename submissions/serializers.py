@@ -5,12 +5,17 @@ from .models import MAX_LABEL_DIGITS
 from .services import LABEL_PATTERN, LABEL_RULE
 
 
+class OptionalBooleanField(serializers.BooleanField):
+    """A boolean a form may leave out too: DRF reads a field missing from a form as false (an unticked box)."""
+    default_empty_html = serializers.empty
+
+
 class FeedbackRequest(serializers.Serializer):
     label = serializers.RegexField(LABEL_PATTERN, required=False, max_length=MAX_LABEL_DIGITS,
                                    error_messages={"invalid": LABEL_RULE, "max_length": LABEL_RULE,
                                                    "blank": LABEL_RULE},
                                    help_text="the number the visitor meant, as digits")
-    correct = serializers.BooleanField(required=False, help_text="true: the number read is what was drawn")
+    correct = OptionalBooleanField(required=False, help_text="true: the number read is what was drawn")
 
     def validate(self, data):
         if ("label" in data) == ("correct" in data):

@@ -96,13 +96,13 @@ def label_history(submission: Submission) -> QuerySet[Label]:
 
 
 @transaction.atomic
-def submission_feedback(*, submission: Submission, visitor: str, correct: bool | None = None,
+def submission_feedback(*, submission: Submission, visitor: str | None, correct: bool | None = None,
                         label: str | None = None) -> Label:
     """The visitor who drew it says what it is, once: `correct=True` (it was read right) or the `label` they meant.
 
     A label whose digit count differs from the segmentation is kept as given: `with_labels()` flags it for staff.
     """
-    if submission.visitor != visitor:
+    if not visitor or submission.visitor != visitor:
         raise ApiError("not_your_submission", "Only the visitor who drew this can say what it is.",
                        status.HTTP_403_FORBIDDEN)
     if (correct is None) == (label is None) or correct is False:

@@ -8,7 +8,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from recognizer.api import visitor_id
+from digitsite.visitors import known_visitor
 
 from .models import Submission
 
@@ -25,7 +25,7 @@ def is_staff_viewer(user) -> bool:
 def submission_image(request, submission_id: int):
     """The stored drawing, streamed from storage: MEDIA_ROOT itself is never served."""
     submission = get_object_or_404(Submission.objects.only("id", "image", "visitor"), pk=submission_id)
-    if not (is_staff_viewer(request.user) or submission.visitor == request.session.get("visitor")):
+    if not (is_staff_viewer(request.user) or submission.visitor == known_visitor(request)):
         raise PermissionDenied
     try:
         file = default_storage.open(submission.image.name, "rb")
@@ -39,7 +39,8 @@ def submission_image(request, submission_id: int):
 
 @require_GET
 def history(request):
-    drawings = (Submission.objects.with_labels().filter(visitor=visitor_id(request))
-                .defer("inputs").order_by("-created_at", "-id"))
+    visitor = known_visitor(request)        # reading the page never creates a session
+    drawings = (Submission.objects.with_labels().filter(visitor=visitor).defer("inputs").order_by("-created_at", "-id")
+                if visitor else Submission.objects.none())
     page = Paginator(drawings, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "submissions/history.html", {"page": page})

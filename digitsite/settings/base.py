@@ -105,14 +105,22 @@ REDIS_URL = env_str("REDIS_URL")
 # A drawing's JSON body is at most 2 MB; Django refuses larger bodies before reading them.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
+# How many proxies of ours stand in front of gunicorn and append to X-Forwarded-For: the client address is the
+# one the outermost of them saw. 0 (the default): X-Forwarded-For is ignored, since any client can send it.
 NUM_PROXIES = int(env_float("NUM_PROXIES", 0))
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "digitsite.api_errors.exception_handler",
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["digitsite.authentication.CsrfSessionAuthentication"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "digitsite.negotiation.FirstFormatNegotiation",
+    "DEFAULT_PARSER_CLASSES": ["digitsite.parsers.BoundedJSONParser", "rest_framework.parsers.FormParser",
+                               "rest_framework.parsers.MultiPartParser"],
+    "DEFAULT_THROTTLE_CLASSES": ["digitsite.throttling.VisitorRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": env_str("API_THROTTLE_RATE", "120/min")},
+    "NUM_PROXIES": NUM_PROXIES,
 }
+CSRF_FAILURE_VIEW = "digitsite.errors.csrf_failure"
 SPECTACULAR_SETTINGS = {
     "TITLE": "digitsite API",
     "DESCRIPTION": "Draw a number; a numpy network reads it.",
@@ -149,7 +157,9 @@ AXES_CLIENT_IP_CALLABLE = "digitsite.client_ip.client_ip"    # the address the A
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Short timeouts: a Redis that went away costs a request a fraction of a second, never a hang.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                          "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5}}}
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None

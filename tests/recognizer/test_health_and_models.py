@@ -4,10 +4,26 @@ import pytest
 pytestmark = pytest.mark.django_db
 
 
-def test_health_says_ok_with_the_served_model_and_the_database(api_client):
+def test_health_says_ok_with_the_served_model_and_the_database(api_client, settings):
+    settings.REDIS_URL = None
     response = api_client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "model": "cnn-1", "database": "ok"}
+    assert response.json() == {"status": "ok", "model": "cnn-1", "database": "ok", "redis": "not configured"}
+
+
+def test_health_says_redis_is_ok_when_it_answers(api_client, settings, redis_url):
+    settings.REDIS_URL = redis_url
+    assert api_client.get("/healthz").json()["redis"] == "ok"
+
+
+def test_health_stays_ok_but_reports_a_redis_that_does_not_answer(api_client, settings):
+    from tests.services import free_port
+    settings.REDIS_URL = f"redis://:secret@127.0.0.1:{free_port()}/0"
+    response = api_client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok"
+    assert response.json()["redis"] == "error: ConnectionError"
+    assert "secret" not in response.content.decode()
 
 
 def test_the_models_list_shows_both_shipped_models_with_their_metrics(api_client):
@@ -37,4 +53,4 @@ def test_without_any_weights_recognition_answers_503_and_health_says_degraded(ap
     assert response.json()["error"]["code"] == "model_unavailable"
     health = api_client.get("/healthz")
     assert health.status_code == 503
-    assert health.json() == {"status": "degraded", "model": None, "database": "ok"}
+    assert {k: v for k, v in health.json().items() if k != "redis"} == {"status": "degraded", "model": None, "database": "ok"}

@@ -74,7 +74,7 @@ def test_setup_schedules_creates_the_nightly_retrain_once_and_leaves_admin_edits
 
 def test_with_redis_configured_but_down_it_exits_with_a_clear_message(settings):
     settings.REDIS_URL = f"redis://127.0.0.1:{free_port()}/0"
-    with pytest.raises(CommandError, match=f"Redis does not answer at {settings.REDIS_URL} \\(ConnectionError\\), "
+    with pytest.raises(CommandError, match=f"Redis does not answer \\(ConnectionError\\), "
                                            "so the retrain cannot be queued"):
         retrain("--arch", "mlp")
     assert TrainingRun.objects.count() == 0

@@ -1,0 +1,106 @@
+"""The site under gunicorn with a service gone: Redis or the database on a port where nothing listens.
+
+Redis down degrades nothing a visitor sees; the database down answers 503 in the one shape (a plain page
+for pages), never a 500 or a traceback, and leaves no file behind.
+"""
+import http.client
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.drawings import data_url, drawing
+from tests.recognizer.retraining import database_url, wait_for
+from tests.services import free_port
+
+ROOT = Path(__file__).resolve().parent.parent
+BODY = json.dumps({"image": data_url(drawing("7"))})
+
+
+class Gunicorn:
+    """`gunicorn digitsite.wsgi` on a free port with the given environment, for one test."""
+
+    def __init__(self, tmp_path: Path, **env):
+        self.port = free_port()
+        self.media = tmp_path / "media"
+        self.log = tmp_path / "gunicorn.log"
+        self.env = {**os.environ, "DJANGO_SETTINGS_MODULE": "digitsite.settings.test", "MEDIA_ROOT": str(self.media),
+                    "OPENBLAS_NUM_THREADS": "1", "NUMBERS_API_URL": "http://127.0.0.1:9", **env}
+        self.proc = None
+
+    def __enter__(self):
+        with open(self.log, "wb") as out:
+            self.proc = subprocess.Popen(
+                [str(Path(sys.executable).parent / "gunicorn"), "digitsite.wsgi", "--bind", f"127.0.0.1:{self.port}",
+                 "--workers", "1", "--timeout", "30"], cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT)
+        wait_for(lambda: self.answers() or self.proc.poll() is not None, timeout=60, what="gunicorn to start")
+        assert self.proc.poll() is None, self.log.read_text()
+        return self
+
+    def __exit__(self, *exc):
+        self.proc.terminate()
+        self.proc.wait(20)
+
+    def answers(self) -> bool:
+        try:
+            self.request("GET", "/healthz")
+            return True
+        except OSError:
+            return False
+
+    def request(self, method: str, path: str, body: str | None = None, headers: dict | None = None):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=20)
+        try:
+            conn.request(method, path, body=body, headers={"Content-Type": "application/json", **(headers or {})})
+            response = conn.getresponse()
+            return response.status, response.getheader("Content-Type") or "", response.read()
+        finally:
+            conn.close()
+
+    def files(self) -> list[Path]:
+        return [p for p in self.media.rglob("*") if p.is_file()] if self.media.exists() else []
+
+
+def shaped(status: int, content_type: str, body: bytes, expected_status: int) -> dict:
+    assert status == expected_status, body[:500]
+    assert content_type.startswith("application/json"), body[:500]
+    answer = json.loads(body)
+    assert set(answer) == {"error"} and set(answer["error"]) == {"code", "message"}
+    return answer["error"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_redis_on_a_dead_port_the_site_reads_drawings_and_says_so_in_its_health(tmp_path):
+    dead = f"redis://:hunter2@127.0.0.1:{free_port()}/0"
+    with Gunicorn(tmp_path, REDIS_URL=dead, DATABASE_URL=database_url()) as site:
+        status, _, body = site.request("POST", "/api/recognize/", BODY)
+        assert status == 201, body[:500]
+        reading = json.loads(body)
+        assert reading["number"] == "7" and reading["fact"]["source"] == "computed"
+        fact_status, _, _ = site.request("GET", "/api/facts/12/?type=math")
+        assert fact_status == 200
+        status, _, body = site.request("GET", "/healthz")
+        assert status == 200
+        health = json.loads(body)
+        assert health["status"] == "ok" and health["redis"] == "error: ConnectionError"
+        assert b"hunter2" not in body
+        assert len(site.files()) == 1
+    assert "rate limit cache unavailable" in site.log.read_text()
+
+
+def test_with_the_database_on_a_dead_port_the_api_answers_503_in_the_one_shape_and_pages_a_plain_page(tmp_path):
+    dead = f"postgres://postgres@127.0.0.1:{free_port()}/digitsite"
+    with Gunicorn(tmp_path, DATABASE_URL=dead) as site:
+        error = shaped(*site.request("POST", "/api/recognize/", BODY), 503)
+        assert error["code"] == "unavailable"
+        assert site.files() == [], "the drawing's file is removed when its row cannot be written"
+        assert shaped(*site.request("GET", "/api/facts/12/"), 503)["code"] == "unavailable"
+        cookie = {"Cookie": "sessionid=abcdefghijklmnopqrstuvwxyz012345"}
+        status, content_type, body = site.request("GET", "/history/", headers=cookie)
+        assert status == 503 and content_type.startswith("text/plain") and b"Traceback" not in body
+        status, _, body = site.request("GET", "/healthz")
+        assert status == 503 and json.loads(body)["database"].startswith("error")
