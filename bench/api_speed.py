@@ -89,7 +89,8 @@ def main() -> int:
                API_THROTTLE_RATE="1000000/min", NUMBERS_API_URL=f"http://127.0.0.1:{free_port()}",
                LOG_LEVEL="WARNING")
     python = str(Path(sys.executable))
-    subprocess.run([python, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
+    for command in (["migrate", "--noinput"], ["collectstatic", "--noinput"]):    # the page is served too
+        subprocess.run([python, "manage.py", *command, "-v", "0"], cwd=ROOT, env=env, check=True)
     server = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "digitsite.wsgi", "--bind",
                                f"127.0.0.1:{port}", "--workers", str(args.workers), "--log-level", "warning"],
                               cwd=ROOT, env=env)

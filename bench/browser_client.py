@@ -31,7 +31,9 @@ class BrowserLikeClient:
         return response.status, data
 
     def open_page(self) -> None:
-        self.request("GET", "/")
+        status, _ = self.request("GET", "/")
+        if status != 200:
+            raise RuntimeError(f"the canvas page answered {status}")
 
     def close(self) -> None:
         self.conn.close()

@@ -86,13 +86,14 @@ def main() -> int:
     tmp = Path(tempfile.mkdtemp(prefix="digitsite-load-"))
     media = tmp / "media"
     port = free_port()
-    env = dict(os.environ, DJANGO_SETTINGS_MODULE="digitsite.settings.local", DATABASE_URL=url, VAR_DIR=str(tmp),
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="digitsite.settings.local", DEBUG="false", DATABASE_URL=url, VAR_DIR=str(tmp),
                MEDIA_ROOT=str(media), API_THROTTLE_RATE="1000000/min", LOG_LEVEL="WARNING",
                NUMBERS_API_URL=f"http://127.0.0.1:{free_port()}", OPENBLAS_NUM_THREADS="1")
     env.pop("REDIS_URL", None)
     server = None
     try:
-        subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
+        for command in (["migrate", "--noinput"], ["collectstatic", "--noinput"]):    # the page is served too
+            subprocess.run([sys.executable, "manage.py", *command, "-v", "0"], cwd=ROOT, env=env, check=True)
         server = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "digitsite.wsgi", "--bind",
                                    f"127.0.0.1:{port}", "--workers", str(args.workers), "--timeout", "60",
                                    "--log-level", "warning"], cwd=ROOT, env=env)
