@@ -8,6 +8,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from . import domain
 from .authentication import CsrfFailed
 from .errors import UNAVAILABLE
 from .parsers import NestedTooDeeply
@@ -16,7 +17,8 @@ log = logging.getLogger(__name__)
 
 
 class ApiError(exceptions.APIException):
-    """An error a service raises for the client: a stable code, a short message, a 4xx status."""
+    """An error a view raises about the request itself: a stable code, a short message, a 4xx status.
+    Services raise digitsite.domain errors instead."""
 
     status_code = status.HTTP_400_BAD_REQUEST
 
@@ -24,6 +26,17 @@ class ApiError(exceptions.APIException):
         super().__init__(detail=message, code=code)
         self.code, self.message, self.status_code = code, message, status_code
 
+
+# Checked in order: the first class a domain error is an instance of decides its status.
+DOMAIN_STATUS = (
+    (domain.TooLarge, status.HTTP_413_REQUEST_ENTITY_TOO_LARGE),
+    (domain.Invalid, status.HTTP_400_BAD_REQUEST),
+    (domain.NotAllowed, status.HTTP_403_FORBIDDEN),
+    (domain.NotFound, status.HTTP_404_NOT_FOUND),
+    (domain.Conflict, status.HTTP_409_CONFLICT),
+    (domain.Unavailable, status.HTTP_503_SERVICE_UNAVAILABLE),
+    (domain.DomainError, status.HTTP_400_BAD_REQUEST),
+)
 
 DRF_CODES = {
     CsrfFailed: ("csrf_failed", "The CSRF check failed: reload the page and try again."),
@@ -51,6 +64,9 @@ def exception_handler(exc, context):
         request.accepted_renderer, request.accepted_media_type = JSONRenderer(), JSONRenderer.media_type
     if isinstance(exc, ApiError):
         return error_response(exc.code, exc.message, exc.status_code)
+    if isinstance(exc, domain.DomainError):
+        status_code = next(code for cls, code in DOMAIN_STATUS if isinstance(exc, cls))
+        return error_response(exc.code, exc.message, status_code)
     if isinstance(exc, RequestDataTooBig):
         return error_response("too_large", "The request body is over 2 MB.", status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
     if isinstance(exc, SuspiciousOperation):        # e.g. a form with more than 1,000 fields

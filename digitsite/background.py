@@ -1,23 +1,32 @@
-"""Whether background work can be queued for a Celery worker right now: Redis configured and answering.
+"""Background work, one way: a Celery task queued by name when Redis answers, else a thread of this process.
 
-A site with REDIS_URL set whose Redis went away keeps working: callers take their no-Redis path (a thread
-of this process) instead of blocking on a broker that is not there. The answer is kept for a few seconds,
-so a busy process asks Redis at most once in that time.
+A site with REDIS_URL set whose Redis went away keeps working: `broker_answers()` says so within a fraction
+of a second (the answer is kept a few seconds), and callers take their no-Redis path instead of blocking
+on a broker that is not there.
 """
+from __future__ import annotations
+
+import logging
 import threading
 import time
+from collections.abc import Callable
 
 from django.conf import settings
+from django.db import close_old_connections
 
+from .domain import Unavailable
 from .reachable import redis_status
 
+log = logging.getLogger(__name__)
 RECHECK_SECONDS = 5.0
+THREAD_PREFIX = "background-"
 
 _lock = threading.Lock()
 _last: tuple[float, str | None, bool] = (float("-inf"), None, False)    # (checked at, url, answered)
 
 
 def broker_answers() -> bool:
+    """REDIS_URL is set and its Redis answered PING within the last few seconds."""
     global _last
     url = settings.REDIS_URL
     if not url:
@@ -29,3 +38,41 @@ def broker_answers() -> bool:
         answered = redis_status(url, timeout=0.25) == "ok"
         _last = (time.monotonic(), url, answered)
     return answered
+
+
+def queue_task(name: str, *, kwargs: dict) -> None:
+    """Sends the Celery task `name` through our app to REDIS_URL (whatever Celery app is current in this
+    process), without retrying. Raises Unavailable when the broker cannot take it."""
+    from .celery import app
+
+    try:
+        with app.connection_for_write(settings.REDIS_URL) as connection:
+            app.send_task(name, kwargs=kwargs, connection=connection, retry=False)
+    except Exception as exc:      # kombu, redis-py and socket errors alike: the broker did not take it
+        raise Unavailable("queue_unavailable", f"Redis does not answer ({type(exc).__name__}), so the work "
+                                               "cannot be queued; try again when Redis is back.") from exc
+
+
+def run_here(fn: Callable[[], None], *, name: str) -> threading.Thread:
+    """Runs fn() on a daemon thread of this process (named background-<name>), closing its database
+    connections when done; an exception is logged, never lost silently."""
+    def target():
+        try:
+            fn()
+        except Exception:
+            log.exception("background work %s failed", name)
+        finally:
+            close_old_connections()
+
+    thread = threading.Thread(target=target, name=THREAD_PREFIX + name, daemon=True)
+    thread.start()
+    return thread
+
+
+def wait_for_threads(timeout: float) -> bool:
+    """Waits for this process's background threads; False if some outlived the timeout (tests, benches)."""
+    deadline = time.monotonic() + timeout
+    for thread in threading.enumerate():
+        if thread.name.startswith(THREAD_PREFIX):
+            thread.join(max(0.0, deadline - time.monotonic()))
+    return not any(t.name.startswith(THREAD_PREFIX) and t.is_alive() for t in threading.enumerate())

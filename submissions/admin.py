@@ -5,138 +5,17 @@ from django.db import transaction
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
-from recognizer.api import png_data_url
-
+from .admin_filters import (ConfidenceFilter, CorrectFilter, FeedbackFilter, FlaggedFilter, LabelFilter,
+                            ReadDigitFilter, ReviewedFilter)
+from .admin_widgets import drawing_html, inputs_html, label_history_html, probability_bars_html
 from .forms import LabelForm
 from .models import Label, Submission
-from .services import (label_history, next_for_review, review_queue, submission_accept_prediction,
-                       submission_exclude, submission_relabel)
+from .services import (next_for_review, review_queue, submission_accept_prediction, submission_exclude,
+                       submission_relabel)
 from .stats import compute_stats, confusion_svg
-
-CONFIDENCE_BANDS = {
-    "lt50": ("under 50%", 0.0, 0.5),
-    "50-80": ("50–80%", 0.5, 0.8),
-    "80-95": ("80–95%", 0.8, 0.95),
-    "95+": ("95% and over", 0.95, None),
-}
-
-
-def drawing_html(submission: Submission, *, height: int) -> SafeString:
-    url = reverse("submissions:image", args=[submission.pk])
-    return format_html('<img src="{}" alt="drawing #{}" loading="lazy" height="{}" class="drawing">',
-                       url, submission.pk, height)
-
-
-def inputs_html(submission: Submission, *, size: int = 112) -> SafeString:
-    """The 28x28 images the network saw, enlarged without smoothing so each pixel shows."""
-    return format_html_join(
-        " ", '<img src="{}" alt="input {} of the network" width="{}" height="{}" class="network-input">',
-        ((png_data_url(image), i + 1, size, size) for i, image in enumerate(submission.input_array())))
-
-
-def probability_bars_html(submission: Submission) -> SafeString:
-    """Per digit read, a bar per class 0-9 as wide as its probability; the chosen class is highlighted.
-    The bars are SVG rectangles sized by attributes: the CSP allows no style attributes."""
-    blocks = []
-    for position, reading in enumerate(submission.digits, start=1):
-        rows = format_html_join(
-            "", '<div class="probability"><span class="probability-digit">{}</span>'
-                '<svg class="probability-bar" viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true">'
-                '<rect class="probability-track" width="100" height="10"/>'
-                '<rect class="probability-fill{}" width="{}" height="10"/></svg>'
-                '<span>{}</span></div>',
-            ((d, " chosen" if d == reading["digit"] else "", f"{p * 100:.1f}", f"{p:.1%}")
-             for d, p in enumerate(reading["probabilities"])))
-        blocks.append(format_html('<div class="probabilities"><strong>digit {}: {}</strong> ({}){}</div>',
-                                  position, reading["digit"], f'{reading["confidence"]:.1%}', rows))
-    return mark_safe("".join(blocks))  # each block was built by format_html
-
-
-class ReadDigitFilter(admin.SimpleListFilter):
-    title = "read digit"
-    parameter_name = "read_digit"
-
-    def lookups(self, request, model_admin):
-        return [(str(d), str(d)) for d in range(10)]
-
-    def queryset(self, request, queryset):
-        return queryset.filter(number__contains=self.value()) if self.value() else queryset
-
-
-class LabelFilter(admin.SimpleListFilter):
-    title = "label"
-    parameter_name = "label"
-
-    def lookups(self, request, model_admin):
-        return [("none", "no label"), ("excluded", "excluded")] + [(str(d), f"has a {d}") for d in range(10)]
-
-    def queryset(self, request, queryset):
-        value = self.value()
-        if value == "none":
-            return queryset.filter(current_value__isnull=True, current_excluded=False)
-        if value == "excluded":
-            return queryset.filter(current_excluded=True)
-        if value:
-            return queryset.filter(current_value__contains=value)
-        return queryset
-
-
-class YesNoFilter(admin.SimpleListFilter):
-    """Filters on one boolean annotation of `Submission.objects.with_labels()`, named by parameter_name."""
-
-    def lookups(self, request, model_admin):
-        return [("yes", "yes"), ("no", "no")]
-
-    def queryset(self, request, queryset):
-        if self.value() in ("yes", "no"):
-            return queryset.filter(**{self.parameter_name: self.value() == "yes"})
-        return queryset
-
-
-class ReviewedFilter(YesNoFilter):
-    title = "reviewed by staff"
-    parameter_name = "reviewed"
-
-
-class FeedbackFilter(YesNoFilter):
-    title = "visitor feedback"
-    parameter_name = "has_feedback"
-
-
-class FlaggedFilter(YesNoFilter):
-    title = "flagged (visitor typed another digit count)"
-    parameter_name = "flagged"
-
-
-class CorrectFilter(YesNoFilter):
-    title = "read correctly"
-    parameter_name = "correct"
-
-    def lookups(self, request, model_admin):
-        return super().lookups(request, model_admin) + [("unknown", "not labelled")]
-
-    def queryset(self, request, queryset):
-        if self.value() == "unknown":
-            return queryset.filter(correct__isnull=True)
-        return super().queryset(request, queryset)
-
-
-class ConfidenceFilter(admin.SimpleListFilter):
-    title = "confidence (lowest digit)"
-    parameter_name = "confidence"
-
-    def lookups(self, request, model_admin):
-        return [(key, title) for key, (title, _, _) in CONFIDENCE_BANDS.items()]
-
-    def queryset(self, request, queryset):
-        if self.value() not in CONFIDENCE_BANDS:
-            return queryset
-        _, low, high = CONFIDENCE_BANDS[self.value()]
-        queryset = queryset.filter(min_confidence__gte=low)
-        return queryset.filter(min_confidence__lt=high) if high is not None else queryset
 
 
 @admin.register(Submission)
@@ -215,13 +94,7 @@ class SubmissionAdmin(admin.ModelAdmin):
 
     @admin.display(description="history")
     def label_history(self, obj):
-        rows = format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", (
-            (f"{label.created_at:%Y-%m-%d %H:%M:%S}", label.source, label.by or "the visitor",
-             "excluded" if label.excluded else label.value) for label in label_history(obj)))
-        if not rows:
-            return None
-        return format_html("<table><thead><tr><th>when</th><th>source</th><th>by</th><th>label</th></tr></thead>"
-                           "<tbody>{}</tbody></table>", rows)
+        return label_history_html(obj)
 
     # ---- bulk actions --------------------------------------------------------------------------
 
@@ -242,13 +115,12 @@ class SubmissionAdmin(admin.ModelAdmin):
     # ---- pages of their own --------------------------------------------------------------------
 
     def get_urls(self):
-        return [path("<path:object_id>/relabel/", self.admin_site.admin_view(self.relabel_view),
-                     name="submissions_submission_relabel")] + super().get_urls()
-
-    def app_urls(self):
-        """The review and stats pages, at admin/submissions/review/ and stats/ (see submissions/urls.py)."""
-        return [path("review/", self.admin_site.admin_view(self.review_view), name="review"),
-                path("stats/", self.admin_site.admin_view(self.stats_view), name="stats")]
+        """Its own pages, before the change view's catch-all: review/ and stats/ of the drawings, and relabel."""
+        view = self.admin_site.admin_view
+        return [path("review/", view(self.review_view), name="submissions_submission_review"),
+                path("stats/", view(self.stats_view), name="submissions_submission_stats"),
+                path("<path:object_id>/relabel/", view(self.relabel_view), name="submissions_submission_relabel"),
+                *super().get_urls()]
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {**(extra_context or {}), "can_label": self.has_change_permission(request)}
@@ -289,7 +161,7 @@ class SubmissionAdmin(admin.ModelAdmin):
         """One drawing at a time, least confident first: type the number and Enter, or "x" to exclude."""
         if not self.has_change_permission(request):
             raise PermissionDenied
-        review_url = reverse("submissions:review")
+        review_url = reverse("admin:submissions_submission_review")
         if request.method == "POST":
             submission = self.get_object(request, request.POST.get("submission", ""))
             if submission is None:

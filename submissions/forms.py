@@ -1,9 +1,9 @@
 """The staff labelling form: type the number, or "x" (or the exclude button) for "not a number"."""
 from django import forms
 
-from .services import LABEL_PATTERN, LABEL_RULE
+from digitsite.domain import Invalid
 
-EXCLUDE_WORDS = {"x"}
+from .labels import staff_label
 
 
 class LabelForm(forms.Form):
@@ -13,8 +13,13 @@ class LabelForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        label = cleaned.get("label", "")
-        cleaned["exclude"] = "exclude" in self.data or label.lower() in EXCLUDE_WORDS
-        if not cleaned["exclude"] and not LABEL_PATTERN.fullmatch(label):
-            self.add_error("label", f'{LABEL_RULE} Type "x" to exclude the drawing from training.')
+        if "exclude" in self.data:
+            cleaned["exclude"] = True
+            return cleaned
+        try:
+            value = staff_label(cleaned.get("label", ""))
+        except Invalid as exc:
+            self.add_error("label", exc.message)
+            return cleaned
+        cleaned["exclude"], cleaned["label"] = value is None, value
         return cleaned

@@ -1,8 +1,9 @@
 """Request and response shapes of the feedback API."""
 from rest_framework import serializers
 
-from .models import MAX_LABEL_DIGITS
-from .services import LABEL_PATTERN, LABEL_RULE
+from digitsite.domain import Invalid
+
+from .labels import LABEL_RULE, clean_label, feedback_label
 
 
 class OptionalBooleanField(serializers.BooleanField):
@@ -11,17 +12,22 @@ class OptionalBooleanField(serializers.BooleanField):
 
 
 class FeedbackRequest(serializers.Serializer):
-    label = serializers.RegexField(LABEL_PATTERN, required=False, max_length=MAX_LABEL_DIGITS,
-                                   error_messages={"invalid": LABEL_RULE, "max_length": LABEL_RULE,
-                                                   "blank": LABEL_RULE},
-                                   help_text="the number the visitor meant, as digits")
+    label = serializers.CharField(required=False, max_length=64, error_messages={"blank": LABEL_RULE,
+                                                                                 "max_length": LABEL_RULE},
+                                  help_text="the number the visitor meant, as digits")
     correct = OptionalBooleanField(required=False, help_text="true: the number read is what was drawn")
 
+    def validate_label(self, value):
+        try:
+            return clean_label(value)
+        except Invalid as exc:
+            raise serializers.ValidationError(exc.message) from None
+
     def validate(self, data):
-        if ("label" in data) == ("correct" in data):
-            raise serializers.ValidationError('Send either {"correct": true} or {"label": "47"}.')
-        if data.get("correct") is False:
-            raise serializers.ValidationError('If the reading was wrong, send the number you drew: {"label": "47"}.')
+        try:
+            feedback_label(number="", correct=data.get("correct"), label=data.get("label"))
+        except Invalid as exc:
+            raise serializers.ValidationError(exc.message) from None
         return data
 
 

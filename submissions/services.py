@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 import uuid
 
 import numpy as np
@@ -15,12 +14,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Length
 from django.utils import timezone
-from rest_framework import status
 
-from digitsite.api_errors import ApiError
+from digitsite.domain import Conflict, NotAllowed
 from recognizer.services import Recognition
 
-from .models import MAX_LABEL_DIGITS, Label, LabelSource, Submission
+from .labels import clean_label, feedback_label, means_exclude
+from .models import Label, LabelSource, Submission
 
 log = logging.getLogger(__name__)
 EXTENSIONS = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp"}
@@ -67,18 +66,6 @@ def unreferenced_files(*, older_than_seconds: float = 3600) -> list[str]:
     return found
 
 
-LABEL_PATTERN = re.compile(rf"\A[0-9]{{1,{MAX_LABEL_DIGITS}}}\Z")
-LABEL_RULE = f"A label is the number as 1 to {MAX_LABEL_DIGITS} digits, like 47."
-
-
-def clean_label(value: str) -> str:
-    """The label as stored (digits only, surrounding spaces dropped); raises ApiError("invalid_label") otherwise."""
-    value = str(value).strip()
-    if not LABEL_PATTERN.fullmatch(value):
-        raise ApiError("invalid_label", LABEL_RULE)
-    return value
-
-
 def can_label(user: AbstractBaseUser) -> bool:
     """Only active staff with the change permission on submissions may label drawings."""
     return bool(user.is_active and user.is_staff and user.has_perm("submissions.change_submission"))
@@ -103,12 +90,9 @@ def submission_feedback(*, submission: Submission, visitor: str | None, correct:
     A label whose digit count differs from the segmentation is kept as given: `with_labels()` flags it for staff.
     """
     if not visitor or submission.visitor != visitor:
-        raise ApiError("not_your_submission", "Only the visitor who drew this can say what it is.",
-                       status.HTTP_403_FORBIDDEN)
-    if (correct is None) == (label is None) or correct is False:
-        raise ApiError("invalid_feedback", 'Send either {"correct": true} or {"label": "47"}.')
-    value = submission.number if correct else clean_label(label)
-    already = ApiError("feedback_already_given", "You already said what this drawing is.", status.HTTP_409_CONFLICT)
+        raise NotAllowed("not_your_submission", "Only the visitor who drew this can say what it is.")
+    value = feedback_label(number=submission.number, correct=correct, label=label)
+    already = Conflict("feedback_already_given", "You already said what this drawing is.")
     if submission.labels.filter(source=LabelSource.VISITOR).exists():
         raise already
     try:
@@ -144,14 +128,14 @@ def submission_accept_prediction(*, submission: Submission, by: AbstractBaseUser
 
 @transaction.atomic
 def labels_import(*, rows: list[tuple[int, str]], by: AbstractBaseUser) -> list[Label]:
-    """Staff labels for many submissions, all or nothing; a label "x" excludes the drawing from training."""
+    """Staff labels for many submissions, all or nothing; the exclude word ("x") keeps a drawing out of training."""
     submissions = Submission.objects.in_bulk([submission_id for submission_id, _ in rows])
     labels = []
     for submission_id, label in rows:
         submission = submissions.get(submission_id)
         if submission is None:
             raise Submission.DoesNotExist(f"no submission #{submission_id}")
-        if label.strip().lower() == "x":
+        if means_exclude(label):
             labels.append(submission_exclude(submission=submission, by=by))
         else:
             labels.append(submission_relabel(submission=submission, label=label, by=by))

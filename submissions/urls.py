@@ -1,9 +1,7 @@
-"""URLs of stored drawings: feedback API, a visitor's history, drawing files, and the staff review and stats pages."""
-from django.contrib import admin
-from django.urls import include, path, register_converter
+"""URLs of stored drawings: feedback API, a visitor's history and drawing files (the staff pages are the admin's)."""
+from django.urls import path, register_converter
 
 from . import api, views
-from .models import Submission
 
 
 class SubmissionIdConverter:
@@ -25,6 +23,4 @@ urlpatterns = [
     path("api/submissions/<submission_id:submission_id>/feedback/", api.FeedbackView.as_view(), name="feedback"),
     path("history/", views.history, name="history"),
     path("submissions/<submission_id:submission_id>/image", views.submission_image, name="image"),
-    # Placed before admin.site.urls in digitsite/urls.py, so admin's catch-all does not answer these first.
-    path("admin/submissions/", include(admin.site.get_model_admin(Submission).app_urls())),
 ]

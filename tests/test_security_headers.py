@@ -45,7 +45,7 @@ def policy_of(response) -> dict[str, list[str]]:
 
 def admin_pages(submission_pk: int, run_pk: int) -> list[str]:
     return ["/admin/", "/admin/submissions/submission/", f"/admin/submissions/submission/{submission_pk}/change/",
-            reverse("submissions:review"), reverse("submissions:stats"), "/admin/recognizer/trainingrun/",
+            reverse("admin:submissions_submission_review"), reverse("admin:submissions_submission_stats"), "/admin/recognizer/trainingrun/",
             f"/admin/recognizer/trainingrun/{run_pk}/change/", "/admin/recognizer/modelversion/",
             "/admin/django_celery_beat/periodictask/add/"]
 
@@ -151,7 +151,7 @@ def test_the_admin_works_under_the_policy_in_chromium(page, live_server, stored)
     expect(page).to_have_url(f"{live_server.url}/admin/")
     for url in admin_pages(stored["submission"], stored["run"]):
         visit(page, live_server.url + url)
-        if url == reverse("submissions:review"):
+        if url == reverse("admin:submissions_submission_review"):
             # admin_review.js selected the reading, so typing replaces it
             assert page.evaluate("[document.activeElement.id, document.activeElement.selectionStart, "
                                  "document.activeElement.selectionEnd]") == ["id_label", 0, 2]

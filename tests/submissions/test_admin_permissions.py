@@ -8,7 +8,7 @@ from .factories import labeller, make_submission, make_user
 
 pytestmark = pytest.mark.django_db
 
-REVIEW, STATS, CHANGELIST = "/admin/submissions/review/", "/admin/submissions/stats/", "/admin/submissions/submission/"
+REVIEW, STATS, CHANGELIST = "/admin/submissions/submission/review/", "/admin/submissions/submission/stats/", "/admin/submissions/submission/"
 
 
 def client_for(who: str) -> Client:

@@ -90,10 +90,12 @@ def test_import_is_all_or_nothing_and_reports_each_bad_line(tmp_path, staff):
     assert str(caught.value).splitlines() == [
         "nothing imported:",
         "line 3: unknown submission id 999",
-        "line 4: bad label '4-7' (1 to 8 digits, or x for not a number)",
+        "line 4: bad label '4-7': A label is the number as 1 to 8 digits, like 47. "
+        'Type "x" to exclude the drawing from training.',
         "line 5: bad submission id 'abc'",
         "line 6: expected 2 columns (submission_id,label), got 1",
-        "line 7: bad label '123456789' (1 to 8 digits, or x for not a number)",
+        "line 7: bad label '123456789': A label is the number as 1 to 8 digits, like 47. "
+        'Type "x" to exclude the drawing from training.',
     ]
     assert not Label.objects.exists()
 

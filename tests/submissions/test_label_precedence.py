@@ -3,7 +3,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
 
-from digitsite.api_errors import ApiError
+from digitsite.domain import Invalid
 from recognizer.services import MAX_DIGITS
 from submissions.models import MAX_LABEL_DIGITS, Label, Submission
 from submissions.services import (current_label, label_history, submission_accept_prediction, submission_exclude,
@@ -96,7 +96,7 @@ def test_only_staff_with_the_change_permission_can_label(user):
 
 
 def test_a_staff_label_must_be_digits():
-    with pytest.raises(ApiError) as caught:
+    with pytest.raises(Invalid) as caught:
         submission_relabel(submission=make_submission("42"), label="4 2", by=labeller())
     assert caught.value.code == "invalid_label"
     assert not Label.objects.exists()

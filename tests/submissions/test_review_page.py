@@ -1,4 +1,4 @@
-"""/admin/submissions/review/: one drawing at a time, least confident first; Enter saves and shows the next."""
+"""/admin/submissions/submission/review/: one drawing at a time, least confident first; Enter saves and shows the next."""
 import pytest
 from django.test import Client
 
@@ -7,7 +7,7 @@ from submissions.models import Label, Submission
 from .factories import labeller, make_submission
 
 pytestmark = pytest.mark.django_db
-REVIEW = "/admin/submissions/review/"
+REVIEW = "/admin/submissions/submission/review/"
 
 
 @pytest.fixture

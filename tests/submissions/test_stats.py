@@ -1,4 +1,4 @@
-"""/admin/submissions/stats/: accuracy against staff labels, the confusion matrix, and figures per day."""
+"""/admin/submissions/submission/stats/: accuracy against staff labels, the confusion matrix, and figures per day."""
 from datetime import datetime, timezone
 
 import pytest
@@ -71,7 +71,7 @@ def test_the_confusion_matrix_is_an_svg_with_a_cell_per_pair():
 def test_the_stats_page_shows_the_figures_and_the_matrix(known_set, staff):
     client = Client()
     client.force_login(staff)
-    page = client.get("/admin/submissions/stats/").content.decode()
+    page = client.get("/admin/submissions/submission/stats/").content.decode()
     assert "<td>v1</td><td>2</td><td>1</td>\n          <td>50.0%</td>" in page
     assert "<svg" in page and "true 1, read 7: 1" in page
     assert "<td>2026-11-29</td><td>3</td><td>3</td>" in page
@@ -80,6 +80,6 @@ def test_the_stats_page_shows_the_figures_and_the_matrix(known_set, staff):
 def test_the_stats_page_works_with_no_drawings(staff):
     client = Client()
     client.force_login(staff)
-    response = client.get("/admin/submissions/stats/")
+    response = client.get("/admin/submissions/submission/stats/")
     assert response.status_code == 200
     assert "No staff labels yet." in response.content.decode()

@@ -5,8 +5,10 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from submissions.models import MAX_LABEL_DIGITS, Submission
-from submissions.services import LABEL_PATTERN, can_label, labels_import
+from digitsite.domain import Invalid
+from submissions.labels import staff_label
+from submissions.models import Submission
+from submissions.services import can_label, labels_import
 
 HEADER = ["submission_id", "label"]
 
@@ -26,8 +28,11 @@ def read_rows(path: Path) -> tuple[list[tuple[int, int, str]], list[tuple[int, s
             submission_id, label = cells
             if not submission_id.isdigit() or len(submission_id) > 18:
                 errors.append((line, f"bad submission id {submission_id!r}"))
-            elif not (LABEL_PATTERN.fullmatch(label) or label.lower() == "x"):
-                errors.append((line, f"bad label {label!r} (1 to {MAX_LABEL_DIGITS} digits, or x for not a number)"))
+                continue
+            try:
+                staff_label(label)
+            except Invalid as exc:
+                errors.append((line, f"bad label {label!r}: {exc.message}"))
             else:
                 rows.append((line, int(submission_id), label))
     return rows, errors
