@@ -8,14 +8,17 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from digitsite.charts import confusion_svg
+
 from .admin_filters import (ConfidenceFilter, CorrectFilter, FeedbackFilter, FlaggedFilter, LabelFilter,
                             ReadDigitFilter, ReviewedFilter)
 from .admin_widgets import drawing_html, inputs_html, label_history_html, probability_bars_html
 from .forms import LabelForm
-from .models import Label, Submission
+from .deletion import drawings_delete
+from .models import DeletionReason, Label, Submission
 from .services import (next_for_review, review_queue, submission_accept_prediction, submission_exclude,
                        submission_relabel)
-from .stats import compute_stats, confusion_svg
+from .stats import compute_stats
 
 
 @admin.register(Submission)
@@ -46,6 +49,13 @@ class SubmissionAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # drawings only come from the canvas
+
+    def delete_model(self, request, obj):
+        """Staff deletions go through the service visitors' deletions use: rows, labels and file together."""
+        drawings_delete(submissions=Submission.objects.filter(pk=obj.pk), reason=DeletionReason.STAFF)
+
+    def delete_queryset(self, request, queryset):
+        drawings_delete(submissions=queryset, reason=DeletionReason.STAFF)
 
     # ---- columns and read-only fields ----------------------------------------------------------
 

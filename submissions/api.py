@@ -1,4 +1,4 @@
-"""Thin DRF view of visitor feedback: the visitor who drew it says what it really is."""
+"""Thin DRF views of a visitor's drawings: say what one really is (feedback), delete one or all of them."""
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.permissions import AllowAny
@@ -7,10 +7,11 @@ from rest_framework.views import APIView
 
 from digitsite.api_errors import ApiError
 from digitsite.visitors import known_visitor
-from recognizer.serializers import ErrorResponse
+from digitsite.api_schema import ErrorResponse
 
 from .models import Submission
-from .serializers import FeedbackRequest, LabelResponse
+from .serializers import DeletedResponse, FeedbackRequest, LabelResponse
+from .deletion import submission_delete, visitor_drawings_delete
 from .services import submission_feedback
 
 
@@ -34,3 +35,22 @@ class FeedbackView(APIView):
         form.is_valid(raise_exception=True)
         label = submission_feedback(submission=submission, visitor=known_visitor(request), **form.validated_data)
         return Response(LabelResponse(label).data, status=status.HTTP_201_CREATED)
+
+
+class SubmissionView(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(summary="Delete one of your drawings (its image, reading and labels)",
+                   parameters=[OpenApiParameter("submission_id", int, OpenApiParameter.PATH)],
+                   responses={204: None, 403: ErrorResponse, 404: ErrorResponse})
+    def delete(self, request, submission_id: int):
+        submission_delete(submission_id=submission_id, visitor=known_visitor(request))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class SubmissionsView(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(summary="Delete all your drawings", responses={200: DeletedResponse})
+    def delete(self, request):
+        return Response({"deleted": visitor_drawings_delete(visitor=known_visitor(request))})

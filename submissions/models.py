@@ -5,7 +5,9 @@ from django.db import models
 from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, Length
 
-MAX_LABEL_DIGITS = 8  # the most digits the recognizer reads (recognizer.services.MAX_DIGITS)
+from recognizer.services import MAX_DIGITS
+
+MAX_LABEL_DIGITS = MAX_DIGITS  # a label is a number the recognizer could have read
 
 
 class LabelSource(models.TextChoices):
@@ -101,3 +103,19 @@ class Label(models.Model):
 
     def __str__(self) -> str:
         return f"{'excluded' if self.excluded else self.value} by {self.by or self.source}"
+
+
+class DeletionReason(models.TextChoices):
+    VISITOR = "visitor", "by its visitor"
+    RETENTION = "retention", "by retention"
+    STAFF = "staff", "by staff"
+
+
+class DeletedDrawing(models.Model):
+    """That a drawing was deleted, when and why; nothing of the drawing itself (for the admin's stats)."""
+
+    reason = models.CharField(max_length=16, choices=DeletionReason.choices, db_index=True)
+    deleted_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"deleted {self.get_reason_display()} at {self.deleted_at:%Y-%m-%d %H:%M}"

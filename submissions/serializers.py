@@ -47,3 +47,7 @@ class LabelResponse(serializers.Serializer):
 
     def get_flagged(self, label) -> bool:
         return len(label.value) != label.submission.digit_count
+
+
+class DeletedResponse(serializers.Serializer):
+    deleted = serializers.IntegerField(help_text="how many of your drawings were deleted")

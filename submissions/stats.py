@@ -1,11 +1,11 @@
-"""How the network does against staff labels, how much comes in per day, and its confusion matrix as an SVG."""
+"""How the network does against staff labels, how much comes in per day, and its confusion matrix, as numbers."""
 from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Count, F
 from django.db.models.functions import TruncDate
 
-from .models import Label, Submission
+from .models import DeletedDrawing, DeletionReason, Label, Submission
 
 DAYS_SHOWN = 60
 
@@ -35,6 +35,7 @@ class Stats:
     unreviewed: int
     excluded: int
     count_mismatches: int               # staff label has another digit count: not comparable digit by digit
+    deleted: dict[str, int]             # drawings deleted so far, by reason: visitor, retention, staff
 
 
 def compute_stats() -> Stats:
@@ -59,7 +60,13 @@ def compute_stats() -> Stats:
     return Stats(by_version=list(versions.values()), by_digit=digits, confusion=confusion, per_day=per_day(),
                  reviewed=annotated.filter(reviewed=True).count(),
                  excluded=annotated.filter(current_excluded=True).count(),
-                 count_mismatches=mismatches, unreviewed=annotated.filter(reviewed=False).count())
+                 count_mismatches=mismatches, unreviewed=annotated.filter(reviewed=False).count(),
+                 deleted=deletions())
+
+
+def deletions() -> dict[str, int]:
+    counts = dict(DeletedDrawing.objects.order_by().values_list("reason").annotate(n=Count("id")))
+    return {reason: counts.get(reason, 0) for reason in DeletionReason.values}
 
 
 def per_day(days: int = DAYS_SHOWN) -> list[dict]:
@@ -75,32 +82,3 @@ def per_day(days: int = DAYS_SHOWN) -> list[dict]:
     count(Label.objects.order_by().filter(excluded=False).exclude(value=F("submission__number")), "corrections")
     return [{"day": day, **rows[day]} for day in sorted(rows, reverse=True)[:days]]
 
-
-def confusion_svg(confusion: list[list[int]], *, cell: int = 34) -> str:
-    """The confusion matrix as an SVG: rows are the true digits, columns what was read, shaded by share of the row."""
-    margin = 44
-    size = margin + 10 * cell + 8
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" width="{size}" height="{size}" '
-             f'role="img" aria-label="Confusion matrix: true digit by row, digit read by column" '
-             f'font-family="sans-serif" font-size="12">',
-             f'<text x="{margin + 5 * cell}" y="12" text-anchor="middle" font-weight="bold">read</text>',
-             f'<text x="12" y="{margin + 5 * cell}" text-anchor="middle" font-weight="bold" '
-             f'transform="rotate(-90 12 {margin + 5 * cell})">true</text>']
-    for d in range(10):
-        parts.append(f'<text x="{margin + d * cell + cell // 2}" y="{margin - 8}" text-anchor="middle">{d}</text>')
-        parts.append(f'<text x="{margin - 10}" y="{margin + d * cell + cell // 2 + 4}" text-anchor="end">{d}</text>')
-    for true, row in enumerate(confusion):
-        total = sum(row)
-        for read, n in enumerate(row):
-            share = n / total if total else 0
-            colour = "46,125,50" if true == read else "198,40,40"
-            x, y = margin + read * cell, margin + true * cell
-            parts.append(f'<rect x="{x}" y="{y}" width="{cell}" height="{cell}" fill="rgb({colour})" '
-                         f'fill-opacity="{0.08 + 0.92 * share:.3f}" stroke="#ddd"><title>true {true}, read {read}: '
-                         f'{n}</title></rect>')
-            if n:
-                ink = "#fff" if share > 0.5 else "#222"
-                parts.append(f'<text x="{x + cell // 2}" y="{y + cell // 2 + 4}" text-anchor="middle" '
-                             f'fill="{ink}">{n}</text>')
-    parts.append("</svg>")
-    return "".join(parts)

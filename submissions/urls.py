@@ -20,7 +20,12 @@ register_converter(SubmissionIdConverter, "submission_id")
 
 app_name = "submissions"
 urlpatterns = [
+    path("api/submissions/", api.SubmissionsView.as_view(), name="submissions"),
+    path("api/submissions/<submission_id:submission_id>/", api.SubmissionView.as_view(), name="submission"),
     path("api/submissions/<submission_id:submission_id>/feedback/", api.FeedbackView.as_view(), name="feedback"),
+    path("history/<submission_id:submission_id>/delete/", views.delete_drawing, name="delete"),
+    path("history/delete/", views.delete_all_drawings, name="delete_all"),
+    path("privacy/", views.privacy, name="privacy"),
     path("history/", views.history, name="history"),
     path("submissions/<submission_id:submission_id>/image", views.submission_image, name="image"),
 ]

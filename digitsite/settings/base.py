@@ -220,3 +220,10 @@ SERVING_CHECK_SECONDS = env_float("SERVING_CHECK_SECONDS", 3.0)
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 600}
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # End of Retraining
+
+# Privacy
+# Drawings no staff member has labelled are deleted this many days after they were made (a nightly task);
+# staff-labelled ones are training data and stay until their visitor or staff delete them.
+DRAWING_RETENTION_DAYS = int(env_float("DRAWING_RETENTION_DAYS", 180))
+DRAWING_PURGE_CRONTAB = env_str("DRAWING_PURGE_CRONTAB", "15 3 * * *")
+# End of Privacy
