@@ -16,8 +16,8 @@ from .admin_widgets import drawing_html, inputs_html, label_history_html, probab
 from .forms import LabelForm
 from .deletion import drawings_delete
 from .models import DeletionReason, Label, Submission
-from .services import (next_for_review, review_queue, submission_accept_prediction, submission_exclude,
-                       submission_relabel)
+from .services import (REVIEW_ORDER, next_for_review, review_queue, submission_accept_prediction,
+                       submission_exclude, submission_relabel)
 from .stats import compute_stats
 
 
@@ -45,7 +45,7 @@ class SubmissionAdmin(admin.ModelAdmin):
         return Submission.objects.with_labels().order_by(*self.get_ordering(request))
 
     def get_ordering(self, request):
-        return ["reviewed", "min_confidence", "id"]  # unreviewed first, least confident first
+        return ["reviewed", *REVIEW_ORDER]  # unreviewed first; those said to be wrong, then the least confident
 
     def has_add_permission(self, request):
         return False  # drawings only come from the canvas

@@ -27,6 +27,7 @@ class SubmissionQuerySet(models.QuerySet):
         current_value/current_excluded follow the rule of `current_label`: the newest staff label, else the
         visitor's. `correct` is None while there is no usable label (none yet, or excluded from training).
         `flagged` marks a visitor label whose digit count differs from the segmentation, until staff review it.
+        `said_wrong`: the visitor said the reading was wrong (their label is another number).
         """
         staff, visitor = newest_labels(LabelSource.STAFF), newest_labels(LabelSource.VISITOR)
         return self.annotate(
@@ -40,6 +41,8 @@ class SubmissionQuerySet(models.QuerySet):
             current_excluded=Coalesce(F("staff_excluded"), Value(False)),
             flagged=Case(When(Q(reviewed=False, has_feedback=True) & ~Q(digit_count=Length("visitor_value")),
                               then=Value(True)), default=Value(False), output_field=models.BooleanField()),
+            said_wrong=Case(When(Q(has_feedback=True) & ~Q(visitor_value=F("number")), then=Value(True)),
+                            default=Value(False), output_field=models.BooleanField()),
         ).annotate(
             correct=Case(When(Q(current_value__isnull=True) | Q(current_excluded=True), then=Value(None)),
                          When(current_value=F("number"), then=Value(True)),

@@ -143,16 +143,22 @@ def labels_import(*, rows: list[tuple[int, str]], by: AbstractBaseUser) -> list[
 
 
 def review_queue() -> QuerySet[Submission]:
-    """Drawings no staff member has labelled yet, the least confident reading first."""
-    return Submission.objects.with_labels().filter(reviewed=False).order_by("min_confidence", "id")
+    """Drawings no staff member has labelled yet: those whose visitor said the reading was wrong first, then the
+    least confident reading first."""
+    return Submission.objects.with_labels().filter(reviewed=False).order_by(*REVIEW_ORDER)
+
+
+REVIEW_ORDER = ("-said_wrong", "min_confidence", "id")
 
 
 def next_for_review(*, after: Submission | None = None) -> Submission | None:
     """The next drawing to review after `after` in the queue's order, wrapping round to the start (skipped ones)."""
     queue = review_queue()
     if after is not None:
-        later = queue.filter(Q(min_confidence__gt=after.min_confidence)
-                             | Q(min_confidence=after.min_confidence, id__gt=after.id)).first()
+        wrong = Submission.objects.with_labels().filter(pk=after.pk).values_list("said_wrong", flat=True).first()
+        same_group = Q(said_wrong=bool(wrong)) & (Q(min_confidence__gt=after.min_confidence)
+                                                  | Q(min_confidence=after.min_confidence, id__gt=after.id))
+        later = queue.filter(same_group | Q(said_wrong=False) if wrong else same_group).first()
         if later is not None:
             return later
     return queue.first()

@@ -1,4 +1,5 @@
-"""/admin/submissions/submission/review/: one drawing at a time, least confident first; Enter saves and shows the next."""
+"""/admin/submissions/submission/review/: one drawing at a time, those said to be wrong and the least confident
+first; Enter saves and shows the next."""
 import pytest
 from django.test import Client
 
@@ -90,3 +91,19 @@ def test_review_goes_through_the_whole_queue_to_the_end(client, queue):
 
 def test_posting_for_an_unknown_drawing_is_a_404(client, queue):
     assert client.post(REVIEW, {"submission": 999, "label": "1"}).status_code == 404
+
+
+def test_drawings_their_visitor_said_were_wrong_come_first_then_the_least_confident(client, queue):
+    said_wrong = make_submission("5", confidences=[0.97])
+    Label.objects.create(submission=said_wrong, value="6", source="visitor")
+    said_right = make_submission("3", confidences=[0.98])
+    Label.objects.create(submission=said_right, value="3", source="visitor")
+    seen, response = [], client.get(REVIEW)
+    while shown(response):
+        seen.append(shown(response))
+        response = client.get(REVIEW, {"after": seen[-1]})
+        if shown(response) == seen[0]:
+            break
+    assert seen == [said_wrong.pk, queue["unsure"].pk, queue["middling"].pk, queue["sure"].pk, said_right.pk]
+    changelist = client.get("/admin/submissions/submission/").context["cl"].result_list
+    assert [s.pk for s in changelist][:2] == [said_wrong.pk, queue["unsure"].pk]
