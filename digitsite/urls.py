@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from . import schema  # noqa: F401  (registers how the schema names our authentication)
 
 urlpatterns = [
+    path("", include("canvas.urls")),
     path("", include("recognizer.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start script as a file of its own (?script): no inline script under the CSP.

@@ -1,6 +1,7 @@
 """fact_for(): a fact about a number, from the cache, else the Numbers API within the time budget, else computed."""
 import logging
 import threading
+import time
 from collections.abc import Iterable
 from concurrent import futures
 
@@ -9,16 +10,19 @@ from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from digitsite.background import broker_answers
+from digitsite.background import broker_answers, queue_task, run_here, wait_for_threads
+from digitsite.domain import Unavailable
 
-from . import client, computed, tasks
+from . import client, computed
 from .models import MAX_NUMBER, NumberFact
 
 log = logging.getLogger(__name__)
 
 KINDS = tuple(NumberFact.Kind.values)
+FETCH_TASK = "facts.tasks.fetch_fact"
 
-# Calls to the API run here so a request can stop waiting for them; a call it stopped waiting for finishes here.
+# Calls to the API a request waits on run here, so the request can stop waiting for them; a call it stopped
+# waiting for goes on running here, and its answer is stored by background work (_finish_in_background).
 _workers = futures.ThreadPoolExecutor(max_workers=8, thread_name_prefix="facts")
 _pending: set[futures.Future] = set()
 _pending_lock = threading.Lock()
@@ -87,9 +91,11 @@ def facts_refetch(*, facts: QuerySet[NumberFact]) -> int:
 def wait_for_background_fetches(timeout: float) -> bool:
     """Waits for the API calls and stores still running in the background; False if some outlived the timeout.
     For an orderly stop, benchmarks and tests."""
+    deadline = time.monotonic() + timeout
     with _pending_lock:
         running = list(_pending)
-    return not futures.wait(running, timeout=timeout).not_done
+    calls_done = not futures.wait(running, timeout=timeout).not_done
+    return wait_for_threads(max(0.0, deadline - time.monotonic())) and calls_done
 
 
 def _api_facts() -> QuerySet[NumberFact]:
@@ -118,23 +124,29 @@ def _forget(future: futures.Future) -> None:
 
 
 def _finish_in_background(call: futures.Future, *, number: int, kind: str) -> None:
+    transaction.on_commit(lambda: _queue_or_store_here(call, number=number, kind=kind), robust=True)
+
+
+def _queue_or_store_here(call: futures.Future, *, number: int, kind: str) -> None:
+    """A Celery worker fetches the fact again when Redis takes the task; else a thread here stores the answer of
+    the call in flight."""
     if broker_answers():
-        transaction.on_commit(lambda: tasks.fetch_fact.delay(number, kind), robust=True)
-    else:
-        _submit(_store_when_answered, call=call)
+        try:
+            queue_task(FETCH_TASK, kwargs={"number": number, "kind": kind})
+            return
+        except Unavailable as exc:
+            log.warning("%s Storing the answer in this process instead.", exc.message)
+    run_here(lambda: _store_when_answered(call=call), name=f"fact-{number}-{kind}")
 
 
 def _store_when_answered(*, call: futures.Future) -> None:
-    """Runs in a worker thread: waits for a call the request stopped waiting for (calls are picked up in order,
-    so it is running already) and stores its answer."""
+    """Waits for a call the request stopped waiting for and stores its answer."""
     try:
         _store([call.result()])
     except client.FactsUnavailable:
         pass  # the client logged it
-    except Exception:
-        log.exception("could not store the Numbers API's answer")
     finally:
-        connection.close()
+        connection.close()  # a thread's own connection; close_old_connections keeps it for CONN_MAX_AGE
 
 
 def _store(answers: Iterable[client.ApiFact]) -> list[NumberFact]:

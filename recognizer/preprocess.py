@@ -16,6 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image, ImageChops, ImageOps
 
+from digitsite.domain import Invalid, TooLarge
+
 ACCEPTED_FORMATS = {"PNG", "JPEG", "WEBP"}
 MAX_PIXELS = 16_000_000
 WORK_SIDE = 320          # segmentation and cropping work on at most this many pixels a side
@@ -28,12 +30,12 @@ STROKE_TARGET = 0.12
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 
 
-class DrawingError(Exception):
+class DrawingError(Invalid):
     """A drawing we cannot read; code and message go to the client as they are."""
 
-    def __init__(self, code: str, message: str, status: int = 400):
-        super().__init__(message)
-        self.code, self.message, self.status = code, message, status
+
+class DrawingTooLarge(DrawingError, TooLarge):
+    """A drawing bigger than we decode."""
 
 
 DATA_URL = re.compile(r"^data:(?P<mime>[\w/+.-]*)(?:;[\w=.+-]+)*?;base64,", re.IGNORECASE)
@@ -68,14 +70,14 @@ def open_image(raw: bytes, *, draft_side: int | None = None) -> tuple[Image.Imag
         try:
             image = Image.open(io.BytesIO(raw))
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            raise DrawingError("too_large", TOO_LARGE, 413) from None
+            raise DrawingTooLarge("too_large", TOO_LARGE) from None
         except (OSError, ValueError, SyntaxError):
             raise DrawingError("not_an_image", NOT_AN_IMAGE) from None
     if image.format not in ACCEPTED_FORMATS:
         raise DrawingError("not_an_image", NOT_AN_IMAGE)
     width = image.size[0]
     if width * image.size[1] > MAX_PIXELS:
-        raise DrawingError("too_large", TOO_LARGE, 413)
+        raise DrawingTooLarge("too_large", TOO_LARGE)
     try:
         if draft_side and image.format == "JPEG":
             image.draft(image.mode, (draft_side, draft_side))

@@ -20,16 +20,23 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from digitsite.domain import Unavailable
+
 from .datasets import sha256_of
-from .models import ModelVersion
+from .models import ARCH_CHOICES, ModelVersion
 from .nn.model import Sequential, load
 
 log = logging.getLogger(__name__)
-ARCHS = ("cnn", "mlp")
+ARCHS = tuple(arch for arch, _ in ARCH_CHOICES)     # the archs a ModelVersion can be of
 
 
-class ModelUnavailable(Exception):
-    """No weights can be loaded for the arch (a deployment error): the API answers 503, not 500."""
+class ModelUnavailable(Unavailable):
+    """No weights can be loaded for the arch (a deployment error): the API answers 503, not 500.
+    `detail` says why, for the log; the client gets the short message."""
+
+    def __init__(self, detail: str):
+        super().__init__("model_unavailable", "The recognizer is not available right now; try again later.")
+        self.detail = detail
 
 
 class VersionError(Exception):

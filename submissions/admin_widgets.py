@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
-from recognizer.api import png_data_url
+from recognizer.inputs import png_data_url
 
 from .models import Submission
 from .services import label_history

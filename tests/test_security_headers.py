@@ -16,7 +16,7 @@ from django_celery_beat.models import CrontabSchedule
 from playwright.sync_api import expect, sync_playwright
 
 from recognizer.models import TrainingRun
-from tests.recognizer.test_browser import draw_with_mouse, expect_number, number_strokes
+from tests.canvas.test_browser import draw_with_mouse, expect_number, number_strokes
 from tests.submissions.factories import as_visitor, make_submission
 
 ROOT = Path(__file__).resolve().parent.parent

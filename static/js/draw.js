@@ -320,8 +320,10 @@
 
   // ---- feedback ------------------------------------------------------------------------------
 
-  const LABEL = /^[0-9]{1,8}$/;
-  const LABEL_RULE = "Type the number you drew, as 1 to 8 digits, like 47.";
+  // The most digits a label may have comes from the server (data-max-digits), like the form's pattern.
+  const MAX_DIGITS = Number(feedback.dataset.maxDigits);
+  const LABEL = new RegExp(`^[0-9]{1,${MAX_DIGITS}}$`);
+  const LABEL_RULE = `Type the number you drew, as 1 to ${MAX_DIGITS} digits, like 47.`;
 
   function forgetFeedback() {
     feedback.replaceChildren();

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from digitsite.domain import TooLarge
 from recognizer import canvas_render as cr
 from recognizer.preprocess import (DrawingError, decode_base64, ink_image, open_image, prepare, stroke_width,
                                    to_mnist)
@@ -114,4 +115,4 @@ def test_an_image_over_sixteen_megapixels_is_refused_before_its_pixels_are_decod
     Image.new("1", (4001, 4001), 1).save(out, "PNG")
     with pytest.raises(DrawingError) as exc:
         open_image(out.getvalue())
-    assert (exc.value.code, exc.value.status) == ("too_large", 413)
+    assert exc.value.code == "too_large" and isinstance(exc.value, TooLarge)
