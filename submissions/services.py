@@ -15,7 +15,7 @@ from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Length
 from django.utils import timezone
 
-from digitsite.domain import Conflict, NotAllowed
+from digitsite.domain import Conflict, NotAllowed, NotFound
 from recognizer.services import Recognition
 
 from .labels import clean_label, feedback_label, means_exclude
@@ -35,18 +35,54 @@ def submission_create(*, raw: bytes, image_format: str, recognition: Recognition
     The file is written first (atomically by the storage), so a row never points at a missing file.
     A process killed between the two leaves at most an unreferenced file, which `sweep_media` removes.
     """
-    name = f"submissions/{timezone.now():%Y/%m/%d}/{uuid.uuid4().hex}.{EXTENSIONS.get(image_format, 'img')}"
-    saved = default_storage.save(name, ContentFile(raw))
+    saved = _save_image(raw, image_format)
     try:
         with transaction.atomic():
-            return Submission.objects.create(
-                image=saved, inputs=inputs_to_bytes(recognition.inputs), digit_count=len(recognition.digits),
-                number=recognition.number, digits=[d.as_dict() for d in recognition.digits],
-                min_confidence=min(d.confidence for d in recognition.digits),
-                model_version=recognition.version, visitor=visitor)
+            return Submission.objects.create(image=saved, visitor=visitor, **_reading(recognition))
     except BaseException:
         default_storage.delete(saved)
         raise
+
+
+def submission_reread(*, submission_id: int, visitor: str | None, raw: bytes, image_format: str,
+                      recognition: Recognition) -> Submission:
+    """The visitor drew on: the new image and reading replace those of their drawing, which stays one submission.
+
+    Raises NotFound, NotAllowed for someone else's drawing, Conflict once it has feedback or a staff label (the
+    reading they judged must stay the one stored). The new file is written first; the old one goes on commit.
+    """
+    saved = _save_image(raw, image_format)
+    try:
+        with transaction.atomic():
+            submission = Submission.objects.select_for_update().filter(pk=submission_id).first()
+            if submission is None:
+                raise NotFound("submission_not_found", "There is no drawing with this id.")
+            if not visitor or submission.visitor != visitor:
+                raise NotAllowed("not_your_submission", "Only the visitor who drew this can draw on it.")
+            if submission.labels.exists():
+                raise Conflict("drawing_already_labelled", "This drawing was already judged; clear it and start "
+                                                           "a new one.")
+            replaced = submission.image.name
+            for field, value in {"image": saved, **_reading(recognition)}.items():
+                setattr(submission, field, value)
+            submission.save()
+            transaction.on_commit(lambda: default_storage.delete(replaced))
+            return submission
+    except BaseException:
+        default_storage.delete(saved)
+        raise
+
+
+def _save_image(raw: bytes, image_format: str) -> str:
+    name = f"submissions/{timezone.now():%Y/%m/%d}/{uuid.uuid4().hex}.{EXTENSIONS.get(image_format, 'img')}"
+    return default_storage.save(name, ContentFile(raw))
+
+
+def _reading(recognition: Recognition) -> dict:
+    """A submission's fields that come from reading its drawing."""
+    return {"inputs": inputs_to_bytes(recognition.inputs), "digit_count": len(recognition.digits),
+            "number": recognition.number, "digits": [d.as_dict() for d in recognition.digits],
+            "min_confidence": min(d.confidence for d in recognition.digits), "model_version": recognition.version}
 
 
 def unreferenced_files(*, older_than_seconds: float = 3600) -> list[str]:
