@@ -16,6 +16,12 @@ EXAMPLES = 1200
 ENDPOINTS = [
     ("POST", "/api/recognize/"),
     ("POST", "/api/submissions/{id}/feedback/"),
+    ("DELETE", "/api/submissions/{id}/"),
+    ("DELETE", "/api/submissions/"),
+    ("POST", "/history/{id}/delete/"),
+    ("POST", "/history/delete/"),
+    ("GET", "/privacy/"),
+    ("POST", "/admin/login/"),
     ("GET", "/api/facts/{number}/"),
     ("GET", "/api/models/"),
     ("GET", "/api/schema/"),
