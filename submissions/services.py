@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import logging
-import os
 import uuid
+from collections.abc import Iterator
+from datetime import timedelta
 
 import numpy as np
 from django.contrib.auth.models import AbstractBaseUser
@@ -86,20 +87,24 @@ def _reading(recognition: Recognition) -> dict:
 
 
 def unreferenced_files(*, older_than_seconds: float = 3600) -> list[str]:
-    """Files under MEDIA_ROOT/submissions that no row references (left by a killed process)."""
-    root = default_storage.path("submissions")
-    if not os.path.isdir(root):
-        return []
+    """Drawing files under submissions/ that no row references (left by a killed process), older than the given
+    age (a younger one may be a request still writing its row). Through the storage API only, so it works on
+    any STORAGES backend."""
     referenced = set(Submission.objects.values_list("image", flat=True))
-    cutoff = timezone.now().timestamp() - older_than_seconds
-    found = []
-    for folder, _, files in os.walk(root):
-        for f in files:
-            full = os.path.join(folder, f)
-            rel = os.path.relpath(full, default_storage.location).replace(os.sep, "/")
-            if rel not in referenced and os.path.getmtime(full) < cutoff:
-                found.append(rel)
-    return found
+    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
+    return [name for name in _stored_files("submissions")
+            if name not in referenced and default_storage.get_modified_time(name) < cutoff]
+
+
+def _stored_files(folder: str) -> Iterator[str]:
+    try:
+        folders, files = default_storage.listdir(folder)
+    except FileNotFoundError:
+        return
+    for name in files:
+        yield f"{folder}/{name}"
+    for sub in folders:
+        yield from _stored_files(f"{folder}/{sub}")
 
 
 def can_label(user: AbstractBaseUser) -> bool:
