@@ -81,10 +81,11 @@ def main() -> int:
 
     from digitsite.progress import ProgressBar
     from recognizer import canvas_render as cr
-    from recognizer import serving, training
+    from recognizer import serving
     from recognizer.services import recognize
     from submissions.models import Submission
-    from submissions.services import submission_relabel
+    from submissions.services import labelled_digits, submission_relabel
+    from training.runs import execute_run, retrain_request
 
     setup_test_environment()
     call_command("migrate", verbosity=0)
@@ -132,9 +133,9 @@ def main() -> int:
         held_back.append((raw, str(pen.labels[i]), answer["number"] if answer else "<refused>"))
     bar.close()
     posting_seconds = time.perf_counter() - started
-    x, _, _ = training.labelled_drawings(include_visitor_labels=False)
+    x, _, _ = labelled_digits(include_visitor_labels=False)
 
-    run = training.retrain_request(arch=args.arch, trigger="command", foreground=True, epochs=args.epochs)
+    run = retrain_request(arch=args.arch, trigger="command", foreground=True, epochs=args.epochs)
     run_bar, shown = None, set()
 
     def show(r):
@@ -144,7 +145,7 @@ def main() -> int:
             shown.add(p["step"])
             run_bar = run_bar or ProgressBar(p["steps"], label=f"retraining {args.arch} ")
             run_bar.update(p["step"], f"loss {p['loss']:.4f} acc {p['accuracy']:.4f} {p['images_per_s']} img/s")
-    run = training.execute_run(run_id=run.pk, on_progress=show)
+    run = execute_run(run_id=run.pk, on_progress=show)
     if run_bar:
         run_bar.close()
     wall = (run.finished_at - run.created_at).total_seconds()

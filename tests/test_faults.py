@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.drawings import data_url, drawing
-from tests.recognizer.retraining import database_url, wait_for
+from tests.training.retraining import database_url, wait_for
 from tests.services import free_port
 
 ROOT = Path(__file__).resolve().parent.parent

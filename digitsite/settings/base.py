@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "recognizer",
     "facts",
     "submissions",
+    "training",
     "canvas",
 ]
 

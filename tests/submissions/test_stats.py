@@ -6,7 +6,7 @@ from django.test import Client
 
 from submissions.models import Label
 from submissions.services import submission_exclude, submission_feedback, submission_relabel
-from submissions.stats import compute_stats, confusion_svg
+from submissions.stats import compute_stats
 
 from .factories import make_submission
 
@@ -57,15 +57,6 @@ def test_figures_per_day_count_drawings_labels_and_corrections(known_set):
         {"day": DAY2.date(), "submissions": 3, "labels": 3, "corrections": 2},
         {"day": DAY1.date(), "submissions": 3, "labels": 3, "corrections": 1},
     ]
-
-
-def test_the_confusion_matrix_is_an_svg_with_a_cell_per_pair():
-    confusion = [[0] * 10 for _ in range(10)]
-    confusion[3][8] = 4
-    svg = confusion_svg(confusion)
-    assert svg.startswith("<svg") and svg.endswith("</svg>")
-    assert svg.count("<rect") == 100
-    assert "<title>true 3, read 8: 4</title>" in svg
 
 
 def test_the_stats_page_shows_the_figures_and_the_matrix(known_set, staff):

@@ -1,4 +1,5 @@
-"""Helpers for the retraining tests: a small slice of MNIST, tiny networks as the active weights, a worker."""
+"""Helpers for the retraining tests: a small slice of MNIST, tiny networks as the active weights, labelled drawings,
+a worker."""
 from __future__ import annotations
 
 import os
@@ -16,7 +17,10 @@ from django.db import connection
 from recognizer.nn import data as nndata
 from recognizer.nn.model import Sequential, from_architecture, mlp_spec
 from recognizer.nn.train import TrainConfig, fit
+from submissions.models import Submission
+from submissions.services import submission_relabel
 from tests.nn.synthetic import tiny_mnist
+from tests.submissions.factories import labeller, make_submission
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 REAL_MNIST = Path(settings.DATA_DIR) / "mnist.npz"
@@ -64,8 +68,20 @@ def install_shipped(weights_dir: Path, *, trained: bool = False) -> Sequential:
     return model
 
 
-def no_drawings(*, include_visitor_labels: bool):
-    return np.zeros((0, 28, 28), np.uint8), np.zeros(0, np.uint8), np.zeros(0, np.int64)
+def labelled_drawings(count: int, *, seed: int = 3, by=None) -> list[Submission]:
+    """`count` stored one-digit drawings whose 28x28 inputs are MNIST test digits, each labelled by staff with its
+    digit in the review (half of them read wrongly by the network first), in submission id order."""
+    data = small_mnist()
+    by = by or labeller(f"labeller-{seed}")
+    drawings = []
+    for n, i in enumerate(np.random.default_rng(seed).choice(len(data["x_test"]), count, replace=False)):
+        digit = str(data["y_test"][i])
+        read = digit if n % 2 else str((int(digit) + 1) % 10)
+        submission = make_submission(read, seed=n)
+        Submission.objects.filter(pk=submission.pk).update(inputs=data["x_test"][i].tobytes())
+        submission_relabel(submission=submission, label=digit, by=by)
+        drawings.append(submission)
+    return drawings
 
 
 def database_url() -> str:

@@ -6,8 +6,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django_celery_beat.models import PeriodicTask
 
-from recognizer.models import ModelVersion, TrainingRun
-from tests.recognizer.retraining import install_shipped, write_mnist
+from recognizer.models import ModelVersion
+from tests.training.retraining import install_shipped, write_mnist
+from training.models import TrainingRun
 from tests.services import free_port
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("tiny_training")]
@@ -62,7 +63,7 @@ def test_setup_schedules_creates_the_nightly_retrain_once_and_leaves_admin_edits
     out = io.StringIO()
     call_command("setup_schedules", stdout=out)
     task = PeriodicTask.objects.get()
-    assert task.task == "recognizer.scheduled_retrain" and task.enabled
+    assert task.task == "training.tasks.scheduled_retrain" and task.enabled
     assert json.loads(task.kwargs) == {"arch": settings.RETRAIN_SCHEDULE_ARCH}
     assert (task.crontab.minute, task.crontab.hour, task.crontab.day_of_week) == ("30", "3", "*")
     task.crontab.hour = "4"

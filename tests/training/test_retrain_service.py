@@ -1,34 +1,29 @@
-"""recognizer.training: the data, the gate, promotion and rejection, one run at a time, cancelled runs."""
+"""training: the data, the gate, promotion and rejection, one run at a time, cancelled runs."""
 import numpy as np
 import pytest
 from django.contrib.auth.models import Permission, User
 
-from recognizer import serving, training
-from recognizer.models import ModelVersion, TrainingRun
+from digitsite.domain import Invalid
+from recognizer import serving
+from recognizer.models import ModelVersion
 from submissions.models import Submission
-from submissions.services import submission_relabel
+from submissions.services import submission_feedback, submission_relabel
 from tests.drawings import data_url, drawing
-from tests.recognizer.retraining import (install_shipped, no_drawings, small_mnist, tiny_network,
-                                         write_mnist)
+from tests.submissions.factories import make_submission
+from tests.training.retraining import install_shipped, labelled_drawings, small_mnist, tiny_network, write_mnist
+from training.data import drawing_weights, training_set
+from training.gate import gate
+from training.locks import Busy
+from training.models import TrainingRun
+from training.pipeline import next_version
+from training.runs import execute_run, fail_run, retrain_request
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("tiny_training")]
 
 
-def request_and_run(**kwargs) -> TrainingRun:
-    run = training.retrain_request(arch="mlp", trigger=TrainingRun.Trigger.COMMAND, foreground=True,
-                                   **{k: v for k, v in kwargs.items() if k in ("epochs", "from_scratch")})
-    return training.execute_run(run_id=run.pk, drawings=kwargs.get("drawings", no_drawings))  # None: the real ones
-
-
-def drawings_source(count: int = 40, *, seed: int = 3):
-    """`count` labelled digits (MNIST test digits standing in for drawings), submission ids 1..count."""
-    data = small_mnist()
-    pick = np.random.default_rng(seed).choice(len(data["x_test"]), count, replace=False)
-    x, y, ids = data["x_test"][pick], data["y_test"][pick].astype(np.uint8), np.arange(1, count + 1)
-
-    def source(*, include_visitor_labels: bool):
-        return x, y, ids
-    return source
+def request_and_run(**options) -> TrainingRun:
+    run = retrain_request(arch="mlp", trigger=TrainingRun.Trigger.COMMAND, foreground=True, **options)
+    return execute_run(run_id=run.pk)
 
 
 def test_a_better_candidate_is_promoted_written_under_a_new_name_and_served(settings):
@@ -51,9 +46,8 @@ def test_a_better_candidate_is_promoted_written_under_a_new_name_and_served(sett
 def test_progress_and_the_training_curve_are_written_as_the_run_goes(settings):
     install_shipped(settings.WEIGHTS_DIR)
     seen = []
-    run = training.retrain_request(arch="mlp", trigger="command", epochs=2, foreground=True)
-    run = training.execute_run(run_id=run.pk, drawings=no_drawings,
-                               on_progress=lambda r: seen.append(dict(r.progress)))
+    run = retrain_request(arch="mlp", trigger="command", epochs=2, foreground=True)
+    run = execute_run(run_id=run.pk, on_progress=lambda r: seen.append(dict(r.progress)))
     phases = [p["phase"] for p in seen]
     assert phases[:3] == ["loading data", "measuring the active model", "training"]
     assert "measuring the candidate" in phases
@@ -87,38 +81,41 @@ def test_the_gate_allows_a_tenth_of_a_point_on_mnist_and_nothing_on_the_holdout(
     def m(mnist, holdout_correct, holdout_count=10):
         return {"mnist_test_accuracy": mnist, "holdout_correct": holdout_correct, "holdout_count": holdout_count,
                 "holdout_accuracy": holdout_correct / holdout_count if holdout_count else 0.0}
-    assert training.gate(m(0.9900, 8), m(0.9890, 8))[0]
-    assert not training.gate(m(0.9900, 8), m(0.9889, 9))[0]
-    promote, reason = training.gate(m(0.9900, 8), m(0.9950, 7))
+    assert gate(m(0.9900, 8), m(0.9890, 8))[0]
+    assert not gate(m(0.9900, 8), m(0.9889, 9))[0]
+    promote, reason = gate(m(0.9900, 8), m(0.9950, 7))
     assert not promote
     assert reason == "holdout accuracy 0.7000 is below the active model's 0.8000 (10 drawn digits)"
-    assert training.gate(m(0.99, 0, 0), m(0.99, 0, 0)) == (
+    assert gate(m(0.99, 0, 0), m(0.99, 0, 0)) == (
         True, "MNIST test 0.9900 (active 0.9900), no holdout drawings yet")
 
 
-def test_every_fifth_drawing_by_submission_id_is_held_out_and_never_trained_on(settings):
-    source = drawings_source(40)
-    x, y, ids = source(include_visitor_labels=False)
-    data = training.gather_data(source)
-    assert len(data.y_holdout) == 8 and data.drawings_train == 32
-    assert (data.x_holdout == x[ids % 5 == 0]).all()
+def test_every_fifth_drawing_by_submission_id_is_held_out_and_never_trained_on():
+    drawings = labelled_drawings(40)
+    held_out = [s for s in drawings if s.pk % 5 == 0]
+    data = training_set()
+    assert len(data.y_holdout) == len(held_out) == 8 and data.drawings_train == 32
+    assert [row.tobytes() for row in data.x_holdout] == [bytes(s.inputs) for s in Submission.objects.filter(
+        pk__in=[s.pk for s in held_out]).order_by("pk")]
+    assert list(data.y_holdout) == [int(s.labels.get().value) for s in held_out]
     trained_on = {row.tobytes() for row in data.x_train[-data.drawings_train:]}
-    assert not trained_on & {row.tobytes() for row in x[ids % 5 == 0]}
+    assert not trained_on & {row.tobytes() for row in data.x_holdout}
     assert len(data.x_train) == 3000 + 32
 
 
 def test_drawings_are_oversampled_to_a_share_of_each_epoch_with_a_cap(settings):
     settings.RETRAIN_DRAWING_SHARE, settings.RETRAIN_MAX_OVERSAMPLE = 0.3, 50
-    w = training.drawing_weights(60000, 10000)
+    w = drawing_weights(60000, 10000)
     assert w[:60000].sum() == 60000 and w[-1] == pytest.approx(0.3 / 0.7 * 6)
     assert w[60000:].sum() / w.sum() == pytest.approx(0.3)
-    assert training.drawing_weights(60000, 300)[-1] == 50  # capped: 300 drawings are not 30% of an epoch
-    assert (training.drawing_weights(100, 0) == 1).all()
+    assert drawing_weights(60000, 300)[-1] == 50  # capped: 300 drawings are not 30% of an epoch
+    assert (drawing_weights(100, 0) == 1).all()
 
 
 def test_a_run_measures_active_and_candidate_on_the_same_holdout(settings):
     install_shipped(settings.WEIGHTS_DIR)
-    run = request_and_run(drawings=drawings_source(40))
+    labelled_drawings(40)
+    run = request_and_run()
     assert run.status == "succeeded", run.error
     assert run.drawing_train_count == 32 and run.holdout_count == 8
     assert run.metrics_before["holdout_count"] == run.metrics_after["holdout_count"] == 8
@@ -126,17 +123,18 @@ def test_a_run_measures_active_and_candidate_on_the_same_holdout(settings):
     assert np.array(run.metrics_after["holdout_confusion"]).sum() == 8
 
 
-def test_visitor_labels_are_asked_for_only_when_the_setting_allows(settings):
+def test_visitor_labels_are_trained_on_only_when_the_setting_allows(settings):
     install_shipped(settings.WEIGHTS_DIR)
-    asked = []
-
-    def source(*, include_visitor_labels):
-        asked.append(include_visitor_labels)
-        return no_drawings(include_visitor_labels=include_visitor_labels)
-    request_and_run(drawings=source)
+    staff_labelled = labelled_drawings(6)
+    for n, number in enumerate(["7", "42"]):
+        mine = make_submission(number, visitor="visitor-b", seed=10 + n)
+        submission_feedback(submission=mine, visitor="visitor-b", correct=True)
+    staff_digits = len(staff_labelled)
+    run = request_and_run()
+    assert run.drawing_train_count + run.holdout_count == staff_digits
     settings.RETRAIN_VISITOR_LABELS = True
-    request_and_run(drawings=source)
-    assert asked == [False, True]
+    run = request_and_run()
+    assert run.drawing_train_count + run.holdout_count == staff_digits + 3
 
 
 def test_from_scratch_starts_from_fresh_weights_of_the_same_architecture(settings):
@@ -151,12 +149,11 @@ def test_from_scratch_starts_from_fresh_weights_of_the_same_architecture(setting
 
 def test_a_run_that_fails_records_why_and_leaves_the_served_model_alone(settings):
     install_shipped(settings.WEIGHTS_DIR)
-
-    def broken(*, include_visitor_labels):
-        raise RuntimeError("the labels table is on fire")
-    run = request_and_run(drawings=broken)
+    (settings.DATA_DIR / "mnist.npz").unlink()
+    run = request_and_run()
     assert run.status == "failed"
-    assert run.summary() == f"run {run.pk}: failed RuntimeError: the labels table is on fire"
+    assert run.summary() == (f"run {run.pk}: failed DataError: {settings.DATA_DIR / 'mnist.npz'} does not exist: "
+                             "run `python manage.py fetch_mnist` first")
     assert "Traceback" in run.error
     assert run.candidate is None
     assert sorted(p.name for p in settings.WEIGHTS_DIR.glob("mlp*.npz")) == ["mlp.npz"]
@@ -172,30 +169,30 @@ def test_a_run_without_any_weights_to_start_from_fails_clearly(settings):
 
 def test_a_second_request_while_one_is_queued_is_refused_not_queued(settings):
     install_shipped(settings.WEIGHTS_DIR)
-    first = training.retrain_request(arch="mlp", trigger="command", foreground=True)
-    with pytest.raises(training.RetrainBusy) as busy:
-        training.retrain_request(arch="mlp", trigger="admin", foreground=True)
-    assert str(busy.value) == (f"Run {first.pk} (mlp) is queued: one training run at a time. "
-                               "Wait for it to finish.")
+    first = retrain_request(arch="mlp", trigger="command", foreground=True)
+    with pytest.raises(Busy) as busy:
+        retrain_request(arch="mlp", trigger="admin", foreground=True)
+    assert busy.value.run == first
+    assert busy.value.message == f"Run {first.pk} (mlp) is queued: one training run at a time. Wait for it to finish."
     assert TrainingRun.objects.count() == 1
 
 
 def test_running_a_run_twice_trains_it_once(settings):
     install_shipped(settings.WEIGHTS_DIR)
     run = request_and_run()
-    again = training.execute_run(run_id=run.pk, drawings=no_drawings)
+    again = execute_run(run_id=run.pk)
     assert again.status == "succeeded" and again.finished_at == run.finished_at
     assert ModelVersion.objects.count() == 2
 
 
 def test_a_run_cancelled_while_training_stops_without_promoting(settings):
     install_shipped(settings.WEIGHTS_DIR)
-    run = training.retrain_request(arch="mlp", trigger="admin", foreground=True, epochs=3)
+    run = retrain_request(arch="mlp", trigger="admin", foreground=True, epochs=3)
 
     def cancel_once_training(r):
         if r.progress.get("phase") == "training" and "step" in r.progress:
-            training.fail_run(r.pk, reason="cancelled by staff")
-    run = training.execute_run(run_id=run.pk, drawings=no_drawings, on_progress=cancel_once_training)
+            fail_run(r.pk, reason="cancelled by staff")
+    run = execute_run(run_id=run.pk, on_progress=cancel_once_training)
     assert run.status == "failed" and run.reason == "cancelled by staff"
     assert ModelVersion.objects.count() == 1 and not list(settings.WEIGHTS_DIR.glob("mlp-*.npz"))
 
@@ -204,14 +201,14 @@ def test_next_version_numbers_never_reuse_a_file_name(settings):
     install_shipped(settings.WEIGHTS_DIR)
     serving.active_version("mlp")
     (settings.WEIGHTS_DIR / "mlp-2.npz").write_bytes(b"left by a crash")
-    assert training.next_version("mlp") == "mlp-3"
+    assert next_version("mlp") == "mlp-3"
 
 
 def test_unknown_archs_and_zero_epochs_are_refused():
-    with pytest.raises(training.RetrainError, match="Unknown arch 'vgg'"):
-        training.retrain_request(arch="vgg", trigger="command")
-    with pytest.raises(training.RetrainError, match="epochs must be at least 1"):
-        training.retrain_request(arch="mlp", trigger="command", epochs=0)
+    with pytest.raises(Invalid, match="Unknown arch 'vgg': choose one of cnn, mlp."):
+        retrain_request(arch="vgg", trigger="command")
+    with pytest.raises(Invalid, match="epochs must be at least 1."):
+        retrain_request(arch="mlp", trigger="command", epochs=0)
 
 
 def test_a_candidate_is_not_promoted_over_a_version_activated_while_it_trained(settings):
@@ -221,12 +218,12 @@ def test_a_candidate_is_not_promoted_over_a_version_activated_while_it_trained(s
     tiny_network(seed=5).save(path, meta={"version": "mlp-manual"})
     manual = ModelVersion.objects.create(arch="mlp", version="mlp-manual", file=path.name,
                                          sha256=serving.sha256_of(path))
-    run = training.retrain_request(arch="mlp", trigger="command", foreground=True)
+    run = retrain_request(arch="mlp", trigger="command", foreground=True)
 
     def staff_activates_another_version(r):
         if "step" in r.progress and not manual.is_active:
             serving.activate(manual)
-    run = training.execute_run(run_id=run.pk, drawings=no_drawings, on_progress=staff_activates_another_version)
+    run = execute_run(run_id=run.pk, on_progress=staff_activates_another_version)
     assert run.status == "rejected"
     assert run.reason == ("mlp-manual was activated during the run: this candidate was measured against mlp-1, "
                           "so it is not promoted over it")
@@ -244,7 +241,7 @@ def test_drawings_staff_labelled_in_the_review_are_trained_on_and_held_out_by_su
         if submission.digit_count == len(number):
             submission_relabel(submission=submission, label=number, by=reviewer)
             ids += [submission.pk] * len(number)
-    run = request_and_run(drawings=None)
+    run = request_and_run()
     assert run.status == "succeeded", run.error
     assert run.holdout_count == sum(i % 5 == 0 for i in ids) and run.holdout_count > 0
     assert run.drawing_train_count == len(ids) - run.holdout_count

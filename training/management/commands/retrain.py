@@ -4,9 +4,11 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from digitsite.domain import DomainError
 from digitsite.progress import ProgressBar
-from recognizer import serving, training
-from recognizer.models import TrainingRun
+from recognizer import serving
+from training.models import TrainingRun
+from training.runs import execute_run, retrain_request
 
 POLL_SECONDS = 0.5
 NO_WORKER_HINT_SECONDS = 15
@@ -27,16 +29,16 @@ class Command(BaseCommand):
 
     def handle(self, *args, arch, epochs, from_scratch, wait, **options):
         try:
-            run = training.retrain_request(arch=arch, trigger=TrainingRun.Trigger.COMMAND, epochs=epochs,
+            run = retrain_request(arch=arch, trigger=TrainingRun.Trigger.COMMAND, epochs=epochs,
                                            from_scratch=from_scratch, foreground=True)
-        except training.RetrainError as exc:
-            raise CommandError(str(exc)) from exc
+        except DomainError as exc:
+            raise CommandError(exc.message) from exc
         self.bar = None
         self.phase = None
         if run.executor == "inline":
             self.stdout.write(f"run {run.pk}: REDIS_URL is not set, so there is no Celery worker: "
                               "training in this process.")
-            run = training.execute_run(run_id=run.pk, on_progress=self.show)
+            run = execute_run(run_id=run.pk, on_progress=self.show)
         else:
             if not wait:
                 self.stdout.write(f"run {run.pk}: {run.status} for a Celery worker (see the admin's training runs)")

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
-TASK = "recognizer.scheduled_retrain"
+from training.tasks import SCHEDULED_TASK
 
 
 class Command(BaseCommand):
@@ -27,7 +27,7 @@ class Command(BaseCommand):
         schedule, _ = CrontabSchedule.objects.get_or_create(
             minute=minute, hour=hour, day_of_month=day_of_month, month_of_year=month_of_year,
             day_of_week=day_of_week, timezone="UTC")
-        PeriodicTask.objects.create(name=name, task=TASK, crontab=schedule, kwargs=json.dumps({"arch": arch}),
+        PeriodicTask.objects.create(name=name, task=SCHEDULED_TASK, crontab=schedule, kwargs=json.dumps({"arch": arch}),
                                     description="Fine-tunes the served network on MNIST plus labelled drawings; "
                                                 "the new model is served only if it passes the gate.")
         self.stdout.write(f"created {name!r}: {schedule} UTC")

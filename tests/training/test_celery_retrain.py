@@ -13,11 +13,14 @@ from django.core.management import call_command
 from django_celery_beat.models import PeriodicTask
 
 from digitsite.celery import app
-from recognizer import serving, training
-from recognizer.models import ModelVersion, TrainingRun
+from recognizer import serving
+from recognizer.models import ModelVersion
 from tests.drawings import data_url, drawing
-from tests.recognizer.retraining import WORKER_SETTINGS, Worker, install_shipped, wait_for, write_mnist
 from tests.services import start_redis_server
+from tests.training.retraining import WORKER_SETTINGS, Worker, install_shipped, wait_for, write_mnist
+from training.locks import REQUEST_LOCK, TRAINING_LOCK, Busy
+from training.models import TrainingRun
+from training.runs import retrain_request
 
 pytestmark = [pytest.mark.celery, pytest.mark.django_db(transaction=True)]
 KOMBU_KEYS = ("celery", "unacked", "unacked_index")
@@ -36,7 +39,7 @@ def broker(request, tmp_path_factory):
     if started is None:
         url = request.getfixturevalue("redis_url")
         yield url
-        redis.Redis.from_url(url).delete(*KOMBU_KEYS, training.TRAINING_LOCK, training.REQUEST_LOCK)
+        redis.Redis.from_url(url).delete(*KOMBU_KEYS, TRAINING_LOCK, REQUEST_LOCK)
         return
     proc, url = started
     yield url
@@ -110,7 +113,7 @@ def test_retrain_now_queues_for_the_worker_and_the_new_model_answers_drawings(si
     client.force_login(user)
     assert api_client.post("/api/recognize/", {"image": data_url(drawing("5"))},
                            format="json").json()["model"]["version"] == "mlp-1"
-    response = client.post("/admin/recognizer/trainingrun/retrain/", {"arch": "mlp"}, follow=True)
+    response = client.post("/admin/training/trainingrun/retrain/", {"arch": "mlp"}, follow=True)
     run = TrainingRun.objects.get()
     assert [str(m) for m in response.context["messages"]] == [f"Run {run.pk} (mlp) is queued for a Celery worker."]
     run = wait_for(lambda: finished(run.pk), timeout=RUN_TIMEOUT, what=f"run {run.pk} to finish")
@@ -142,8 +145,8 @@ def test_a_worse_candidate_is_rejected_by_the_worker_and_never_served(site, sett
 
 def request_accepted() -> TrainingRun | None:
     try:
-        return training.retrain_request(arch="mlp", trigger="admin")
-    except training.RetrainBusy:
+        return retrain_request(arch="mlp", trigger="admin")
+    except Busy:
         return None
 
 
@@ -151,13 +154,13 @@ def test_a_worker_killed_mid_run_and_replaced_under_another_hostname_lets_a_new_
         site, settings, client, broker, folders, tmp_path):
     install_shipped(settings.WEIGHTS_DIR)
     assert served_version(client) == "mlp-1"
-    dead = training.retrain_request(arch="mlp", trigger="admin", epochs=500)
+    dead = retrain_request(arch="mlp", trigger="admin", epochs=500)
     wait_for(lambda: "step" in TrainingRun.objects.get(pk=dead.pk).progress, timeout=RUN_TIMEOUT,
              what="training to start")
     site.kill()
     killed = time.monotonic()
     locks = redis.Redis.from_url(broker)
-    assert locks.pttl(training.TRAINING_LOCK) <= settings.RETRAIN_STALE_SECONDS * 1000  # it expires by itself
+    assert locks.pttl(TRAINING_LOCK) <= settings.RETRAIN_STALE_SECONDS * 1000  # it expires by itself
     dead.refresh_from_db()
     assert dead.status == "running" and dead.worker.startswith("retrain-tests@")
     assert ModelVersion.objects.get(is_active=True).version == "mlp-1"
@@ -170,7 +173,7 @@ def test_a_worker_killed_mid_run_and_replaced_under_another_hostname_lets_a_new_
     try:
         run = wait_for(request_accepted, timeout=90 - (time.monotonic() - killed), interval=0.5,
                        what="a new retrain request to be accepted")
-        assert locks.get(training.TRAINING_LOCK) != f"run-{dead.pk}".encode()
+        assert locks.get(TRAINING_LOCK) != f"run-{dead.pk}".encode()
         wait_for(lambda: TrainingRun.objects.get(pk=run.pk).status != "queued",
                  timeout=max(90 - (time.monotonic() - killed), 0.1), what="the new run to start")
         print(f"SIGKILL to the new run starting: {time.monotonic() - killed:.1f} s")
@@ -193,7 +196,7 @@ def pool_children(pid: int) -> list[int]:
 
 def test_a_pool_process_killed_mid_run_fails_the_run_at_once(site, settings, client):
     install_shipped(settings.WEIGHTS_DIR)
-    run = training.retrain_request(arch="mlp", trigger="admin", epochs=500)
+    run = retrain_request(arch="mlp", trigger="admin", epochs=500)
     wait_for(lambda: "step" in TrainingRun.objects.get(pk=run.pk).progress, timeout=RUN_TIMEOUT,
              what="training to start")
     for child in pool_children(site.proc.pid):

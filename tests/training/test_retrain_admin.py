@@ -1,17 +1,17 @@
-"""The retraining admin: "Retrain now" and who may press it, the runs and their pictures, activate and roll back."""
+"""The retraining admin: "Retrain now" and who may press it, the runs and their pictures."""
 import pytest
 from django.contrib.auth.models import Permission, User
 from django.contrib.messages import get_messages
 
-from recognizer import serving, training
-from recognizer.models import ModelVersion, TrainingRun
+from recognizer.models import ModelVersion
 from tests.drawings import data_url, drawing
-from tests.recognizer.retraining import install_shipped, tiny_network, wait_for
 from tests.services import free_port
+from tests.training.retraining import install_shipped, wait_for
+from training.models import TrainingRun
+from training.runs import execute_run, retrain_request
 
-RETRAIN_URL = "/admin/recognizer/trainingrun/retrain/"
-RUNS_URL = "/admin/recognizer/trainingrun/"
-VERSIONS_URL = "/admin/recognizer/modelversion/"
+RETRAIN_URL = "/admin/training/trainingrun/retrain/"
+RUNS_URL = "/admin/training/trainingrun/"
 
 
 @pytest.fixture(autouse=True)
@@ -35,7 +35,7 @@ def messages_of(response) -> list[str]:
 @pytest.mark.parametrize("who", ["anonymous", "staff without the permission"])
 def test_only_staff_with_the_trigger_permission_may_retrain(client, who):
     if who != "anonymous":
-        client.force_login(staff("recognizer.view_trainingrun", "recognizer.change_trainingrun"))
+        client.force_login(staff("training.view_trainingrun", "training.change_trainingrun"))
     response = client.post(RETRAIN_URL, {"arch": "mlp"})
     assert response.status_code == (302 if who == "anonymous" else 403)
     if who == "anonymous":
@@ -47,7 +47,7 @@ def test_only_staff_with_the_trigger_permission_may_retrain(client, who):
 
 @pytest.mark.django_db(transaction=True)
 def test_retrain_now_without_redis_trains_in_the_web_process_and_says_so(client, settings):
-    client.force_login(staff("recognizer.view_trainingrun", "recognizer.trigger_retrain"))
+    client.force_login(staff("training.view_trainingrun", "training.trigger_retrain"))
     assert b"Retrain now" in client.get(RUNS_URL).content
     response = client.post(RETRAIN_URL, {"arch": "mlp", "epochs": "1"})
     run = TrainingRun.objects.get()
@@ -63,7 +63,7 @@ def test_retrain_now_without_redis_trains_in_the_web_process_and_says_so(client,
 
 @pytest.mark.django_db
 def test_retrain_now_while_a_run_is_going_warns_and_queues_nothing(client):
-    client.force_login(staff("recognizer.view_trainingrun", "recognizer.trigger_retrain"))
+    client.force_login(staff("training.view_trainingrun", "training.trigger_retrain"))
     running = TrainingRun.objects.create(arch="mlp", trigger="schedule", executor="celery", status="running",
                                          worker="celery@w")
     response = client.post(RETRAIN_URL, {"arch": "mlp"})
@@ -75,7 +75,7 @@ def test_retrain_now_while_a_run_is_going_warns_and_queues_nothing(client):
 @pytest.mark.django_db
 def test_with_redis_down_retrain_now_says_so_and_recognition_keeps_answering(client, settings, api_client):
     settings.REDIS_URL = f"redis://127.0.0.1:{free_port()}/0"
-    client.force_login(staff("recognizer.view_trainingrun", "recognizer.trigger_retrain"))
+    client.force_login(staff("training.view_trainingrun", "training.trigger_retrain"))
     response = client.post(RETRAIN_URL, {"arch": "mlp"})
     assert response.status_code == 302
     assert messages_of(response) == [f"Redis does not answer (ConnectionError), so the "
@@ -89,9 +89,9 @@ def test_with_redis_down_retrain_now_says_so_and_recognition_keeps_answering(cli
 
 @pytest.mark.django_db
 def test_the_runs_list_and_a_run_page_show_figures_curve_and_confusion_matrix(client, settings):
-    run = training.retrain_request(arch="mlp", trigger="command", epochs=2, foreground=True)
-    run = training.execute_run(run_id=run.pk)
-    client.force_login(staff("recognizer.view_trainingrun"))
+    run = retrain_request(arch="mlp", trigger="command", epochs=2, foreground=True)
+    run = execute_run(run_id=run.pk)
+    client.force_login(staff("training.view_trainingrun"))
     listing = client.get(RUNS_URL).content.decode()
     before, after = run.metrics_before["mnist_test_accuracy"], run.metrics_after["mnist_test_accuracy"]
     assert "succeeded" in listing and f"{before * 100:.2f}% → {after * 100:.2f}%" in listing
@@ -108,49 +108,6 @@ def test_the_runs_list_and_a_run_page_show_figures_curve_and_confusion_matrix(cl
 def test_a_running_run_page_refreshes_itself(client):
     run = TrainingRun.objects.create(arch="mlp", trigger="admin", executor="celery", status="running",
                                      progress={"phase": "loading data"})
-    client.force_login(staff("recognizer.view_trainingrun"))
+    client.force_login(staff("training.view_trainingrun"))
     page = client.get(f"{RUNS_URL}{run.pk}/change/").content.decode()
     assert 'http-equiv="refresh"' in page and "loading data" in page and "no training progress yet" in page
-
-
-def add_version(settings, version):
-    path = settings.WEIGHTS_DIR / f"{version}.npz"
-    tiny_network(seed=2).save(path, meta={"version": version})
-    return ModelVersion.objects.create(arch="mlp", version=version, file=path.name, sha256=serving.sha256_of(path),
-                                       metrics={"mnist_test_accuracy": 0.5})
-
-
-@pytest.mark.django_db
-def test_staff_with_the_change_permission_activate_a_version_and_roll_back(client, settings):
-    serving.active_version("mlp")
-    v2 = add_version(settings, "mlp-2")
-    client.force_login(staff("recognizer.view_modelversion", "recognizer.change_modelversion"))
-    assert "mlp-2" in client.get(VERSIONS_URL).content.decode()
-    response = client.post(VERSIONS_URL, {"action": "activate_version", "_selected_action": [v2.pk]}, follow=True)
-    assert "mlp-2 is now served; web processes switch within 3 s." in [str(m) for m in response.context["messages"]]
-    assert ModelVersion.objects.get(is_active=True) == v2
-    response = client.post(VERSIONS_URL, {"action": "roll_back", "_selected_action": [v2.pk]}, follow=True)
-    assert "Rolled back mlp: mlp-1 is now served." in [str(m) for m in response.context["messages"]]
-    assert ModelVersion.objects.get(is_active=True).version == "mlp-1"
-
-
-@pytest.mark.django_db
-def test_a_rejected_version_cannot_be_activated_from_the_admin(client, settings):
-    serving.active_version("mlp")
-    v2 = add_version(settings, "mlp-2")
-    ModelVersion.objects.filter(pk=v2.pk).update(rejected=True)
-    client.force_login(staff("recognizer.view_modelversion", "recognizer.change_modelversion"))
-    response = client.post(VERSIONS_URL, {"action": "activate_version", "_selected_action": [v2.pk]}, follow=True)
-    assert [str(m) for m in response.context["messages"]] == ["mlp-2 failed the promotion gate and is never served."]
-    assert ModelVersion.objects.get(is_active=True).version == "mlp-1"
-
-
-@pytest.mark.django_db
-def test_staff_who_may_only_view_versions_get_no_activation_actions(client, settings):
-    serving.active_version("mlp")
-    v2 = add_version(settings, "mlp-2")
-    client.force_login(staff("recognizer.view_modelversion"))
-    page = client.get(VERSIONS_URL).content.decode()
-    assert "activate_version" not in page and "roll_back" not in page
-    client.post(VERSIONS_URL, {"action": "activate_version", "_selected_action": [v2.pk]})
-    assert ModelVersion.objects.get(is_active=True).version == "mlp-1"

@@ -1,0 +1,94 @@
+"""One run from start to end: load the active weights and the data, measure, train, measure again, gate, then
+register the candidate and promote it or not."""
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+from digitsite.domain import Unavailable
+from recognizer import serving
+from recognizer.datasets import sha256_of
+from recognizer.models import ModelVersion
+from recognizer.nn.augment import AugmentConfig
+from recognizer.nn.model import from_architecture, load
+from recognizer.nn.train import TrainConfig, fit
+
+from .data import training_set
+from .gate import gate, measure
+from .models import TrainingRun
+from .progress import RunAbandoned, RunReporter
+
+log = logging.getLogger(__name__)
+Status = TrainingRun.Status
+
+
+def next_version(arch: str) -> str:
+    """`<arch>-<n>`, one more than any registered version, and naming no file already in WEIGHTS_DIR."""
+    numbers = [int(m.group(1)) for v in ModelVersion.objects.filter(arch=arch).values_list("version", flat=True)
+               if (m := re.fullmatch(rf"{arch}-(\d+)", v))]
+    n = max(numbers, default=1) + 1
+    while (Path(settings.WEIGHTS_DIR) / f"{arch}-{n}.npz").exists():
+        n += 1
+    return f"{arch}-{n}"
+
+
+def train_run(run: TrainingRun, on_progress: Callable[[TrainingRun], None] | None = None) -> None:
+    """Trains a claimed (running) run to its end; raises RunAbandoned when its row stops saying `running`."""
+    opts = run.options
+    reporter = RunReporter(run, opts["epochs"], on_progress)
+    active = serving.active_version(run.arch)
+    if active is None:
+        raise Unavailable("no_weights", f"There are no {run.arch} weights to start from: no active version and no "
+                                        f"{serving.shipped_path(run.arch)}.")
+    active_net, _ = load(active.path)
+    reporter.report(base_version=active, progress={"phase": "loading data"})
+    data = training_set()
+    reporter.report(mnist_train_count=data.mnist_train, drawing_train_count=data.drawings_train,
+                    holdout_count=len(data.y_holdout), progress={"phase": "measuring the active model"})
+    before = measure(active_net, data)
+    reporter.report(metrics_before={"version": active.version, **before}, progress={"phase": "training"})
+
+    seed = opts["seed"]
+    model = from_architecture(active_net.architecture(), seed=seed) if opts["from_scratch"] else active_net
+    cfg = TrainConfig(epochs=opts["epochs"], batch_size=opts["batch_size"], lr=opts["lr"],
+                      min_lr=opts["lr"] / 20, seed=seed, augment=AugmentConfig())
+    started = time.perf_counter()
+    history = fit(model, data.x_train, data.y_train, cfg, sample_weights=data.weights, on_progress=reporter)
+    seconds = time.perf_counter() - started
+    reporter.report(progress={**run.progress, "phase": "measuring the candidate"})
+    after = measure(model, data)
+    promote, reason = gate(before, after)
+
+    version = next_version(run.arch)
+    path = Path(settings.WEIGHTS_DIR) / f"{version}.npz"
+    model.save(path, meta={"version": version, "arch": run.arch, "run": run.pk})
+    metrics = {**after, "version": version, "epochs": history, "training_seconds": round(seconds, 1),
+               "seed": seed, "run": run.pk, "base_version": active.version,
+               "config": {**opts, "augment": True, "drawing_share": settings.RETRAIN_DRAWING_SHARE}}
+    try:
+        with transaction.atomic():
+            if not TrainingRun.objects.select_for_update().filter(pk=run.pk, status=Status.RUNNING).exists():
+                raise RunAbandoned()
+            now_active = serving.active_version(run.arch)
+            if promote and now_active != active:
+                promote, reason = False, (f"{now_active} was activated during the run: this candidate was measured "
+                                          f"against {active}, so it is not promoted over it")
+            candidate = ModelVersion.objects.create(arch=run.arch, version=version, file=path.name,
+                                                    sha256=sha256_of(path), metrics=metrics,
+                                                    rejected=not promote)
+            if promote:
+                serving.activate(candidate)
+                reason = f"promoted {version}: {reason}"
+            TrainingRun.objects.finish(run.pk, Status.SUCCEEDED if promote else Status.REJECTED, reason=reason,
+                                       candidate=candidate, metrics_after=after,
+                                       progress={**run.progress, "phase": "done"})
+    except BaseException:
+        path.unlink(missing_ok=True)  # written but never registered: nothing may serve it
+        raise
+    log.info("run %s: %s", run.pk, reason)
