@@ -41,6 +41,7 @@ class SubmissionView(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(summary="Delete one of your drawings (its image, reading and labels)",
+                   operation_id="submission_delete",
                    parameters=[OpenApiParameter("submission_id", int, OpenApiParameter.PATH)],
                    responses={204: None, 403: ErrorResponse, 404: ErrorResponse})
     def delete(self, request, submission_id: int):
@@ -51,6 +52,7 @@ class SubmissionView(APIView):
 class SubmissionsView(APIView):
     permission_classes = [AllowAny]
 
-    @extend_schema(summary="Delete all your drawings", responses={200: DeletedResponse})
+    @extend_schema(summary="Delete all your drawings", operation_id="submissions_delete_all",
+                   responses={200: DeletedResponse})
     def delete(self, request):
         return Response({"deleted": visitor_drawings_delete(visitor=known_visitor(request))})

@@ -1,4 +1,5 @@
 """The production settings pass Django's deployment checks and refuse to start without their secrets."""
+import json
 import os
 import secrets
 import subprocess
@@ -25,3 +26,17 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = manage("check", ALLOWED_HOSTS="digits.example")
     assert result.returncode != 0
     assert "SECRET_KEY must be set in production" in result.stderr
+
+
+def test_health_answers_a_plain_http_probe_instead_of_redirecting_it(tmp_path):
+    code = ("import django, json; django.setup(); from django.test import Client; c = Client(); "
+            "print(json.dumps([c.get('/healthz').status_code, c.get('/').status_code]))")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                            env={**{k: v for k, v in os.environ.items() if k not in ("DEBUG",)},
+                                 "DJANGO_SETTINGS_MODULE": "digitsite.settings.production",
+                                 "SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "testserver",
+                                 "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"})
+    assert result.returncode == 0, result.stderr
+    health, page = json.loads(result.stdout.strip().splitlines()[-1])
+    assert page == 301                  # everything else goes to HTTPS
+    assert health != 301                # the probe gets the health answer itself (503 here: no tables)
