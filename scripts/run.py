@@ -3,6 +3,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -24,6 +25,15 @@ def fetch_mnist_in_background(env: dict) -> None:
                          stderr=subprocess.STDOUT, start_new_session=True)
 
 
+def without_password(url: str) -> str:
+    """The URL as it may be printed: a password in it becomes ***."""
+    parsed = urlsplit(url)
+    if parsed.password is None:
+        return url
+    netloc = parsed.netloc.replace(f":{parsed.password}@", ":***@", 1)
+    return urlunsplit(parsed._replace(netloc=netloc))
+
+
 def main() -> int:
     env = dict(os.environ, DJANGO_SETTINGS_MODULE=os.environ.get("DJANGO_SETTINGS_MODULE", "digitsite.settings.local"))
     fetch_mnist_in_background(env)
@@ -31,7 +41,7 @@ def main() -> int:
            "--workers", os.environ.get("WEB_WORKERS", "2"), "--access-logfile", "-"]
     redis_url = env.get("REDIS_URL") or DEFAULT_REDIS
     if not redis_answers(redis_url):
-        print(f"Redis is not reachable at {redis_url}: serving without Celery "
+        print(f"Redis is not reachable at {without_password(redis_url)}: serving without Celery "
               "(background jobs, retraining included, run in the web process).", flush=True)
         env.pop("REDIS_URL", None)
         return subprocess.call(web, cwd=ROOT, env=env)
@@ -44,7 +54,7 @@ def main() -> int:
         f"web: {' '.join(web)}\n"
         f"worker: {celery} -A digitsite worker --loglevel INFO --concurrency 1\n"
         f"beat: {celery} -A digitsite beat --loglevel INFO\n")
-    print(f"Redis answers at {redis_url}: starting web, a Celery worker and beat.", flush=True)
+    print(f"Redis answers at {without_password(redis_url)}: starting web, a Celery worker and beat.", flush=True)
     return subprocess.call([str(BIN / "honcho"), "-f", str(procfile), "-d", str(ROOT), "start"], env=env)
 
 
