@@ -15,9 +15,9 @@ from django.urls import reverse
 from django_celery_beat.models import CrontabSchedule
 from playwright.sync_api import expect, sync_playwright
 
-from recognizer.models import TrainingRun
 from tests.canvas.test_browser import draw_with_mouse, expect_number, number_strokes
 from tests.submissions.factories import as_visitor, make_submission
+from training.models import TrainingRun
 
 ROOT = Path(__file__).resolve().parent.parent
 POLICY = {
@@ -45,8 +45,8 @@ def policy_of(response) -> dict[str, list[str]]:
 
 def admin_pages(submission_pk: int, run_pk: int) -> list[str]:
     return ["/admin/", "/admin/submissions/submission/", f"/admin/submissions/submission/{submission_pk}/change/",
-            reverse("admin:submissions_submission_review"), reverse("admin:submissions_submission_stats"), "/admin/recognizer/trainingrun/",
-            f"/admin/recognizer/trainingrun/{run_pk}/change/", "/admin/recognizer/modelversion/",
+            reverse("admin:submissions_submission_review"), reverse("admin:submissions_submission_stats"), "/admin/training/trainingrun/",
+            f"/admin/training/trainingrun/{run_pk}/change/", "/admin/recognizer/modelversion/",
             "/admin/django_celery_beat/periodictask/add/"]
 
 
@@ -160,7 +160,7 @@ def test_the_admin_works_under_the_policy_in_chromium(page, live_server, stored)
             assert page.locator(".probability-bar").first.evaluate("e => getComputedStyle(e).width") == "160px"
             assert page.locator(".network-input").first.evaluate(
                 "e => getComputedStyle(e).imageRendering") == "pixelated"
-        if url == "/admin/recognizer/trainingrun/":
+        if url == "/admin/training/trainingrun/":
             assert page.locator("#retrain-now").evaluate("e => getComputedStyle(e).display") == "flex"
         if url.endswith("/periodictask/add/"):
             # django-celery-beat's script, moved to a file, still runs
