@@ -12,13 +12,14 @@ import time
 from collections.abc import Callable
 
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import connections
 
 from .domain import Unavailable
 from .reachable import redis_status
 
 log = logging.getLogger(__name__)
 RECHECK_SECONDS = 5.0
+QUEUE_TIMEOUT = 0.5        # seconds to reach the broker when queueing, so a Redis that just died costs little
 THREAD_PREFIX = "background-"
 
 _lock = threading.Lock()
@@ -46,7 +47,9 @@ def queue_task(name: str, *, kwargs: dict) -> None:
     from .celery import app
 
     try:
-        with app.connection_for_write(settings.REDIS_URL) as connection:
+        with app.connection_for_write(settings.REDIS_URL, connect_timeout=QUEUE_TIMEOUT,
+                                      transport_options={"max_retries": 0}) as connection:
+            connection.ensure_connection(max_retries=0, timeout=QUEUE_TIMEOUT)
             app.send_task(name, kwargs=kwargs, connection=connection, retry=False)
     except Exception as exc:      # kombu, redis-py and socket errors alike: the broker did not take it
         raise Unavailable("queue_unavailable", f"Redis does not answer ({type(exc).__name__}), so the work "
@@ -62,7 +65,7 @@ def run_here(fn: Callable[[], None], *, name: str) -> threading.Thread:
         except Exception:
             log.exception("background work %s failed", name)
         finally:
-            close_old_connections()
+            connections.close_all()     # this thread's connections: it ends here, CONN_MAX_AGE or not
 
     thread = threading.Thread(target=target, name=THREAD_PREFIX + name, daemon=True)
     thread.start()
