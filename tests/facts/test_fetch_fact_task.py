@@ -22,6 +22,7 @@ def celery_worker(settings, tmp_path):
     previous_broker = app.conf.broker_url
     settings.REDIS_URL = app.conf.broker_url = url
     app.close()  # forget connections to the previous broker
+    app.loader.import_default_modules()   # as `celery worker` does at start: every app's tasks.py is registered
     try:
         with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
             yield
