@@ -148,8 +148,8 @@ class TrainingRunAdmin(admin.ModelAdmin):
         arch = request.POST.get("arch", settings.SERVED_ARCH)
         try:
             epochs = int(request.POST["epochs"]) if request.POST.get("epochs") else None
-            run = retrain_request(arch=arch, trigger=TrainingRun.Trigger.ADMIN, by=request.user,
-                                           epochs=epochs, from_scratch=request.POST.get("from_scratch") == "on")
+            run = retrain_request(arch=arch, trigger=TrainingRun.Trigger.ADMIN, by=request.user, epochs=epochs,
+                                  from_scratch=request.POST.get("from_scratch") == "on")
         except ValueError:
             self.message_user(request, "Epochs must be a whole number.", messages.ERROR)
             return HttpResponseRedirect(changelist)

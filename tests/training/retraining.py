@@ -112,14 +112,15 @@ class Worker:
                  "--concurrency", "1", "--loglevel", "INFO", "--without-gossip", "--without-mingle",
                  "--without-heartbeat"],
                 cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+
+        def ready() -> bool:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"the worker exited ({self.proc.returncode}):\n{self.output()}")
-            if b" ready." in self.log.read_bytes()[offset:]:
-                return
-            time.sleep(0.2)
-        raise RuntimeError(f"the worker did not start within {timeout} s:\n{self.output()}")
+            return b" ready." in self.log.read_bytes()[offset:]
+        try:
+            wait_for(ready, timeout=timeout, what="the worker to start", interval=0.2)
+        except AssertionError as exc:
+            raise RuntimeError(f"{exc}:\n{self.output()}") from None
 
     def kill(self) -> None:
         """SIGKILL to the worker and its pool processes, as an out-of-memory killer or a power cut would."""

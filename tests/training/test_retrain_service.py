@@ -242,6 +242,8 @@ def test_drawings_staff_labelled_in_the_review_are_trained_on_and_held_out_by_su
             submission_relabel(submission=submission, label=number, by=reviewer)
             ids += [submission.pk] * len(number)
     run = request_and_run()
-    assert run.status == "succeeded", run.error
+    # a holdout of a few digits decides promotion by chance here: what matters is which digits went where
+    assert run.status in ("succeeded", "rejected") and run.candidate is not None, run.error
     assert run.holdout_count == sum(i % 5 == 0 for i in ids) and run.holdout_count > 0
     assert run.drawing_train_count == len(ids) - run.holdout_count
+    assert run.metrics_after["holdout_count"] == run.metrics_before["holdout_count"] == run.holdout_count

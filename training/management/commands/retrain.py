@@ -30,7 +30,7 @@ class Command(BaseCommand):
     def handle(self, *args, arch, epochs, from_scratch, wait, **options):
         try:
             run = retrain_request(arch=arch, trigger=TrainingRun.Trigger.COMMAND, epochs=epochs,
-                                           from_scratch=from_scratch, foreground=True)
+                                  from_scratch=from_scratch, foreground=True)
         except DomainError as exc:
             raise CommandError(exc.message) from exc
         self.bar = None
