@@ -1,6 +1,4 @@
 """Thin DRF view of the canvas: POST /api/recognize/ reads a drawing, stores it and answers with a fact."""
-import uuid
-
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.permissions import AllowAny
@@ -8,7 +6,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from digitsite.api_schema import ErrorResponse
-from digitsite.visitors import SESSION_KEY, known_visitor
+from digitsite.visitors import remember_visitor, visitor_for_storing
 from recognizer.inputs import png_data_url
 from recognizer.preprocess import decode_base64
 
@@ -20,17 +18,20 @@ class RecognizeView(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(request=RecognizeRequest, summary="Read the number in a drawing",
-                   responses={201: RecognizeResponse, 400: ErrorResponse, 413: ErrorResponse, 429: ErrorResponse})
+                   description="Stores the drawing as a new submission (201), or, with `drawing`, as the new reading "
+                               "of that submission of yours that you are still drawing on (200).",
+                   responses={200: RecognizeResponse, 201: RecognizeResponse, 400: ErrorResponse,
+                              403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 413: ErrorResponse,
+                              429: ErrorResponse})
     def post(self, request):
         form = RecognizeRequest(data=request.data)
         form.is_valid(raise_exception=True)
         raw = decode_base64(form.validated_data["image"])
-        # A new visitor's id goes into the session only once their drawing is stored: a refused one makes no session.
-        visitor = known_visitor(request) or uuid.uuid4().hex
-        reading = read_drawing(raw=raw, visitor=visitor, fact_kind=form.validated_data["fact_type"])
-        if known_visitor(request) is None:
-            request.session[SESSION_KEY] = visitor
-        return Response(_answer(reading), status=status.HTTP_201_CREATED)
+        visitor = visitor_for_storing(request)
+        drawing = form.validated_data.get("drawing")
+        reading = read_drawing(raw=raw, visitor=visitor, fact_kind=form.validated_data["fact_type"], drawing=drawing)
+        remember_visitor(request, visitor)
+        return Response(_answer(reading), status=status.HTTP_200_OK if drawing else status.HTTP_201_CREATED)
 
 
 def _answer(reading: Reading) -> dict:

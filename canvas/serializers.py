@@ -11,6 +11,9 @@ class RecognizeRequest(serializers.Serializer):
     image = serializers.CharField(trim_whitespace=True, allow_blank=False,
                                   help_text="A data URL (data:image/png;base64,...) or bare base64 of PNG, JPEG or WebP")
     fact_type = serializers.ChoiceField(choices=NumberFact.Kind.values, default=DEFAULT_FACT_KIND, required=False)
+    drawing = serializers.IntegerField(required=False, min_value=1, max_value=10**18,
+                                       help_text="the submission_id a previous reading of this same drawing gave you: "
+                                                 "its reading is replaced instead of a new submission stored")
 
 
 class DigitSerializer(serializers.Serializer):

@@ -8,7 +8,7 @@ from facts.services import fact_for
 from recognizer.serving import ModelUnavailable
 from recognizer.services import Recognition, recognize
 from submissions.models import Submission
-from submissions.services import submission_create
+from submissions.services import submission_create, submission_reread
 
 log = logging.getLogger(__name__)
 
@@ -20,16 +20,23 @@ class Reading:
     fact: dict
 
 
-def read_drawing(*, raw: bytes, visitor: str, fact_kind: str) -> Reading:
+def read_drawing(*, raw: bytes, visitor: str, fact_kind: str, drawing: int | None = None) -> Reading:
     """Reads the number in a drawing's bytes, stores the drawing for `visitor`, and finds a fact of `fact_kind`
-    about the number. Raises recognizer.preprocess.DrawingError for a drawing it cannot read and
-    recognizer.serving.ModelUnavailable without a model; nothing is stored then."""
+    about the number. With `drawing` (a submission id of this visitor's), the visitor drew on: that submission's
+    image and reading are replaced instead of a new one stored.
+
+    Raises recognizer.preprocess.DrawingError for a drawing it cannot read and recognizer.serving.ModelUnavailable
+    without a model (nothing is stored or replaced then), and submission_reread's NotFound, NotAllowed, Conflict."""
     try:
         recognition = recognize(raw)
     except ModelUnavailable as exc:
         log.error("recognition has no model: %s", exc.detail)
         raise
-    submission = submission_create(raw=raw, image_format=recognition.image_format, recognition=recognition,
-                                   visitor=visitor)
+    if drawing is None:
+        submission = submission_create(raw=raw, image_format=recognition.image_format, recognition=recognition,
+                                       visitor=visitor)
+    else:
+        submission = submission_reread(submission_id=drawing, visitor=visitor, raw=raw,
+                                       image_format=recognition.image_format, recognition=recognition)
     return Reading(submission=submission, recognition=recognition,
                    fact=fact_for(number=int(recognition.number), kind=fact_kind))

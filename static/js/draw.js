@@ -41,6 +41,12 @@
   let pauseTimer = 0;
   let generation = 0;       // bumped by every request and every change; older responses are ignored
   let inFlight = null;      // AbortController of the current request
+  // One drawing is one submission: the first reading stores it, every later reading of the same canvas replaces
+  // its reading ({drawing: id}). Clear (or judging it) starts a new one. The first reading is never aborted, so
+  // its id always arrives; a later reading waits for it.
+  let drawingId = null;
+  let firstReading = null;  // the promise of the first reading's answer while it is on its way
+  let canvasEpoch = 0;      // bumped by Clear, so a late first answer does not adopt the new drawing
 
   // ---- drawing -------------------------------------------------------------------------------
 
@@ -145,15 +151,24 @@
     changed();
     redraw();
     if (strokes.length) scheduleReading();
-    else forgetResult("Undone. The canvas is empty.");
+    else {
+      forgetDrawing();
+      forgetResult("Undone. The canvas is empty.");
+    }
   }
 
   function clear() {
     if (drawing || !strokes.length) return;
     strokes.length = 0;
+    forgetDrawing();
     changed();
     redraw();
     forgetResult("Cleared. Draw a digit or a number.");
+  }
+
+  function forgetDrawing() {
+    drawingId = null;
+    canvasEpoch += 1;
   }
 
   function forgetResult(message) {
@@ -193,7 +208,7 @@
     return match ? decodeURIComponent(match[1]) : "";
   }
 
-  async function readDrawing() {
+  async function readDrawing({ retried = false } = {}) {
     clearTimeout(pauseTimer);
     if (!strokes.length) return;
     inFlight?.abort();
@@ -206,22 +221,40 @@
     readingParts.forEach((part) => part.classList.add("outdated"));
     say("Reading…", { spokenOnly: showing });
 
-    let response;
-    let body = null;
-    try {
-      response = await fetch(app.dataset.recognizeUrl, {
+    if (firstReading) await firstReading;
+    if (ticket !== generation) return;
+    const payload = { image: canvas.toDataURL("image/png"), fact_type: factType.value };
+    if (drawingId) payload.drawing = drawingId;
+    const epoch = canvasEpoch;
+    const request = (async () => {
+      const response = await fetch(app.dataset.recognizeUrl, {
         method: "POST",
         credentials: "same-origin",
         headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
-        body: JSON.stringify({ image: canvas.toDataURL("image/png"), fact_type: factType.value }),
-        signal: controller.signal,
+        body: JSON.stringify(payload),
+        signal: payload.drawing ? controller.signal : undefined,
       });
-      body = await response.json().catch(() => null);
+      const body = await response.json().catch(() => null);
+      if (response.ok && body?.submission_id && epoch === canvasEpoch) drawingId = body.submission_id;
+      return { response, body };
+    })();
+    if (!payload.drawing) firstReading = request.catch(() => null).finally(() => { firstReading = null; });
+
+    let response;
+    let body = null;
+    try {
+      ({ response, body } = await request);
     } catch (error) {
       if (ticket === generation) finish(() => sayError("Could not reach the server. Check the connection and try again."));
       return;
     }
     if (ticket !== generation) return;
+    // The drawing it replaced was judged, deleted or is not ours any more: store this one as a new drawing.
+    if (payload.drawing && [403, 404, 409].includes(response.status) && !retried) {
+      drawingId = null;
+      readDrawing({ retried: true });
+      return;
+    }
     finish(() => {
       if (response.ok && body && body.number !== undefined) showReading(body);
       else sayError(body?.error?.message || `The server could not read the drawing (HTTP ${response.status}).`);
@@ -400,6 +433,7 @@
       if (!ask.isConnected) return;
       setSending(false);
       if (response?.ok && body?.label !== undefined) {
+        if (drawingId === submissionId) forgetDrawing();    // judged: drawing on starts a new drawing
         thank(body);
       } else if (!response) {
         showMessage("Could not reach the server. Check the connection and try again.", { error: true });

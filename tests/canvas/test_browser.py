@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from playwright.sync_api import expect, sync_playwright
 
-from submissions.models import Label, LabelSource
+from submissions.models import Label, LabelSource, Submission
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -20,6 +20,9 @@ READ_TIMEOUT_MS = 15_000
 SHAPES = {
     "1": {"width": 0.3, "strokes": [[(0.15, 0.0), (0.15, 1.0)]]},
     "7": {"width": 0.6, "strokes": [[(0.0, 0.0), (1.0, 0.0), (0.35, 1.0)]]},
+    "3": {"width": 0.6, "strokes": [[(0.05, 0.1), (0.45, 0.0), (0.9, 0.12), (0.9, 0.35), (0.45, 0.48), (0.95, 0.62),
+                                     (0.95, 0.88), (0.5, 1.0), (0.0, 0.9)]]},
+    "4": {"width": 0.65, "strokes": [[(0.7, 0.0), (0.0, 0.65), (1.0, 0.65)], [(0.72, 0.3), (0.72, 1.0)]]},
     "0": {"width": 0.6, "strokes": [[(0.5 + 0.5 * math.sin(2 * math.pi * i / 24),
                                        0.5 - 0.5 * math.cos(2 * math.pi * i / 24)) for i in range(25)]]},
 }
@@ -316,3 +319,23 @@ def test_the_feedback_fits_a_phone_and_says_what_went_wrong(phone, tmp_path):
     expect(phone.get_by_test_id("feedback-message")).to_have_text("You already said what this drawing is.")
     expect(phone.get_by_role("button", name="Right")).to_have_count(0)
     phone.screenshot(path=tmp_path / "phone-already-answered.png", full_page=True)
+
+
+def test_drawing_a_number_with_pauses_stores_one_submission_with_the_final_reading(desktop):
+    strokes = number_strokes("314", height=0.5, left=0.15, gap=0.18)
+    per_digit = [strokes[:1], strokes[1:2], strokes[2:]]
+    ids = []
+    for digits_so_far, part in zip(("3", "31", "314"), per_digit):
+        draw_with_mouse(desktop, part)
+        expect_number(desktop, digits_so_far)
+        ids.append(wait_for_reading(desktop)[1])
+    desktop.locator("#fact-type").select_option("math")      # another fact: the same drawing read once more
+    expect(desktop.get_by_test_id("fact-text")).to_contain_text("314", timeout=15_000)
+    assert len(set(ids)) == 1
+    stored = from_the_database(lambda: list(Submission.objects.values_list("pk", "number")))
+    assert stored == [(ids[0], "314")]
+    desktop.get_by_role("button", name="Clear").click()
+    draw_with_mouse(desktop, number_strokes("7"))
+    expect_number(desktop, "7")
+    assert wait_for_reading(desktop)[1] != ids[0]                 # Clear started a new drawing
+    assert from_the_database(lambda: Submission.objects.count()) == 2

@@ -171,3 +171,39 @@ def test_nothing_is_stored_when_storing_the_row_fails(api_client, settings, monk
     media = settings.MEDIA_ROOT
     leftovers = [f for _, _, files in os.walk(media) for f in files] if os.path.exists(media) else []
     assert leftovers == []
+
+
+def test_a_reread_of_the_same_drawing_replaces_its_reading_instead_of_storing_another(api_client):
+    first = post(api_client, {"image": data_url(drawing("3", canvas=(600, 300)))})
+    assert first.status_code == 201
+    drawing_id = first.json()["submission_id"]
+    again = post(api_client, {"image": data_url(drawing("31", canvas=(600, 300))), "drawing": drawing_id})
+    assert again.status_code == 200, again.content
+    assert again.json()["submission_id"] == drawing_id and again.json()["number"] == "31"
+    stored = Submission.objects.get()
+    assert (stored.pk, stored.number) == (drawing_id, "31")
+
+
+def test_someone_else_cannot_send_a_reading_for_a_visitors_drawing(api_client):
+    from rest_framework.test import APIClient
+    drawing_id = post(api_client, {"image": data_url(drawing("3"))}).json()["submission_id"]
+    stranger = APIClient()
+    response = post(stranger, {"image": data_url(drawing("8")), "drawing": drawing_id})
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "not_your_submission"
+    assert Submission.objects.get().number == "3"
+
+
+def test_a_drawing_that_was_judged_takes_no_new_reading(api_client):
+    drawing_id = post(api_client, {"image": data_url(drawing("3"))}).json()["submission_id"]
+    api_client.post(f"/api/submissions/{drawing_id}/feedback/", {"correct": True}, format="json")
+    response = post(api_client, {"image": data_url(drawing("31", canvas=(600, 300))), "drawing": drawing_id})
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "drawing_already_labelled"
+    assert Submission.objects.get().number == "3"
+
+
+def test_a_reading_for_a_drawing_that_does_not_exist_is_a_404(api_client):
+    response = post(api_client, {"image": data_url(drawing("3")), "drawing": 987654})
+    assert response.status_code == 404
+    assert Submission.objects.count() == 0

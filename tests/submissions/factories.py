@@ -56,7 +56,7 @@ def labeller(username: str = "labeller") -> User:
 
 
 def as_visitor(client, visitor: str):
-    """Makes the client's session belong to `visitor` (the id recognizer.api.visitor_id keeps in the session)."""
+    """Makes the client's session belong to `visitor` (the id digitsite.visitors keeps in the session)."""
     session = client.session
     session["visitor"] = visitor
     session.save()
