@@ -187,3 +187,9 @@ def test_the_privacy_page_says_what_is_kept_and_for_how_long(client, settings):
     settings.DRAWING_RETENTION_DAYS = 180
     page = client.get("/privacy/").content.decode()
     assert "What is kept" in page and "deleted after 180 days" in page and "Your drawings" in page
+
+
+def test_the_canvas_page_says_drawings_are_kept_and_links_to_deleting_them(client):
+    page = client.get("/").content.decode()
+    assert "Drawings are kept to help the reader learn; you can delete" in page
+    assert 'href="/history/"' in page and 'href="/privacy/"' in page

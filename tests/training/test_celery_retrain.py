@@ -91,7 +91,7 @@ def test_a_scheduled_retrain_is_trained_by_the_worker_gated_promoted_and_served(
     settings.RETRAIN_SCHEDULE_ARCH = "mlp"
     assert served_version(client) == "mlp-1"
     call_command("setup_schedules", stdout=io.StringIO())
-    schedule = PeriodicTask.objects.get()
+    schedule = PeriodicTask.objects.get(task="training.tasks.scheduled_retrain")
     with app.connection_for_write(settings.REDIS_URL) as connection:  # what beat does when the time comes
         app.send_task(schedule.task, kwargs=json.loads(schedule.kwargs), connection=connection)
     run = wait_for(lambda: TrainingRun.objects.first(), timeout=RUN_TIMEOUT, what="the scheduled task to ask")

@@ -59,18 +59,22 @@ def test_it_refuses_to_start_a_second_run_while_one_is_going(settings):
     assert TrainingRun.objects.count() == 1
 
 
-def test_setup_schedules_creates_the_nightly_retrain_once_and_leaves_admin_edits_alone(settings):
+def test_setup_schedules_creates_the_nightly_jobs_once_and_leaves_admin_edits_alone(settings):
     out = io.StringIO()
     call_command("setup_schedules", stdout=out)
-    task = PeriodicTask.objects.get()
-    assert task.task == "training.tasks.scheduled_retrain" and task.enabled
-    assert json.loads(task.kwargs) == {"arch": settings.RETRAIN_SCHEDULE_ARCH}
+    task = PeriodicTask.objects.get(task="training.tasks.scheduled_retrain")
+    assert task.enabled and json.loads(task.kwargs) == {"arch": settings.RETRAIN_SCHEDULE_ARCH}
     assert (task.crontab.minute, task.crontab.hour, task.crontab.day_of_week) == ("30", "3", "*")
+    purge = PeriodicTask.objects.get(task="submissions.tasks.purge_expired_drawings")
+    assert purge.enabled and (purge.crontab.minute, purge.crontab.hour) == ("15", "3")
     task.crontab.hour = "4"
     task.crontab.save()
     call_command("setup_schedules", stdout=out)
-    assert PeriodicTask.objects.count() == 1 and PeriodicTask.objects.get().crontab.hour == "4"
-    assert out.getvalue().splitlines()[-1].endswith(": left as it is")
+    assert PeriodicTask.objects.count() == 2
+    assert PeriodicTask.objects.get(task="training.tasks.scheduled_retrain").crontab.hour == "4"
+    assert out.getvalue().splitlines()[-2:] == ["'Retrain the cnn' exists (30 4 * * * (m/h/dM/MY/d) UTC, enabled): "
+                                                "left as it is", "'Delete drawings past retention' exists "
+                                                "(15 3 * * * (m/h/dM/MY/d) UTC, enabled): left as it is"]
 
 
 def test_with_redis_configured_but_down_it_exits_with_a_clear_message(settings):
