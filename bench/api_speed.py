@@ -22,7 +22,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bench.browser_client import BrowserLikeClient  # noqa: E402
+from support.browser_client import BrowserLikeClient  # noqa: E402
 
 
 def free_port() -> int:
@@ -32,7 +32,7 @@ def free_port() -> int:
 
 
 def one_digit_bodies(n: int) -> list[bytes]:
-    from tests.drawings import data_url, drawing
+    from support.drawings import data_url, drawing
     encodings = ["png_transparent", "jpeg_white", "png_dark"]
     return [json.dumps({"image": data_url(drawing(str(i % 10), encoding=encodings[i % 3], canvas=(400, 400), seed=i),
                                           "image/jpeg" if i % 3 == 1 else "image/png")}).encode() for i in range(n)]

@@ -1,7 +1,7 @@
 """What each way the Numbers API behaves costs a request: the median time of fact_for() per mode, against a stored fact.
 
 Run by hand: .venv/bin/python bench/facts_cost.py [--runs 15]. It starts our stand-in Numbers API on 127.0.0.1
-(tests/facts/fake_numbers_api.py), uses a throwaway SQLite database and the default timeouts, budget and breaker,
+(support/fake_numbers_api.py), uses a throwaway SQLite database and the default timeouts, budget and breaker,
 and reaches no other host. Background work runs in threads (no Redis), as in the embedded default.
 """
 import argparse
@@ -27,8 +27,8 @@ from django.core.management import call_command  # noqa: E402
 from django.test.utils import override_settings  # noqa: E402
 
 from facts import client, services  # noqa: E402
-from tests.facts.fake_numbers_api import FakeNumbersApi  # noqa: E402
-from tests.services import free_port  # noqa: E402
+from support.fake_numbers_api import FakeNumbersApi  # noqa: E402
+from support.services import free_port  # noqa: E402
 
 STORED_NUMBER = 42
 MODES = [  # (name, the stand-in's mode, or None for a closed port)

@@ -22,9 +22,9 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bench.browser_client import BrowserLikeClient  # noqa: E402
-from tests.drawings import data_url, drawing  # noqa: E402
-from tests.services import free_port  # noqa: E402
+from support.browser_client import BrowserLikeClient  # noqa: E402
+from support.drawings import data_url, drawing  # noqa: E402
+from support.services import free_port  # noqa: E402
 
 SERVER = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 

@@ -30,7 +30,7 @@ from PIL import Image  # noqa: E402
 from recognizer import canvas_render as cr  # noqa: E402
 from recognizer.preprocess import DrawingError, decode_base64  # noqa: E402
 from recognizer.services import recognize  # noqa: E402
-from tests.drawings import drawing  # noqa: E402
+from support.drawings import drawing  # noqa: E402
 
 BODY_LIMIT = 2 * 1024 * 1024
 

@@ -6,7 +6,7 @@ import sys
 from urllib.parse import urlparse
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from tests.services import chromium_path, find_redis_url  # noqa: E402
+from support.services import chromium_path, find_redis_url  # noqa: E402
 
 
 def main() -> int:

@@ -11,7 +11,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from recognizer import serving
-from tests import services
+from support import services
 
 SHIPPED_WEIGHTS = Path(__file__).resolve().parent.parent / "weights"
 

@@ -1,7 +1,7 @@
 """Whatever fails under /api/, the answer is JSON in the one error shape with a 4xx; pages get a plain page."""
 import pytest
 
-from tests.drawings import data_url, drawing
+from support.drawings import data_url, drawing
 from tests.submissions.factories import make_submission
 
 pytestmark = pytest.mark.django_db

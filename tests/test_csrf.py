@@ -2,7 +2,7 @@
 import pytest
 from rest_framework.test import APIClient
 
-from tests.drawings import data_url, drawing
+from support.drawings import data_url, drawing
 
 pytestmark = pytest.mark.django_db
 

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.drawings import data_url, drawing
+from support.drawings import data_url, drawing
 from tests.training.retraining import database_url, wait_for
-from tests.services import free_port
+from support.services import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 BODY = json.dumps({"image": data_url(drawing("7"))})

@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from tests.drawings import drawing
+from support.drawings import drawing
 from tests.submissions.factories import make_submission
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ from django.core.cache import cache
 from django.test import override_settings
 
 from digitsite import throttling
-from tests.services import free_port
+from support.services import free_port
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ import pytest
 from canvas.services import read_drawing
 from recognizer.preprocess import DrawingError
 from submissions.models import Submission
-from tests.drawings import drawing
+from support.drawings import drawing
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 
 from submissions.models import Submission
-from tests.drawings import data_url, drawing
+from support.drawings import data_url, drawing
 
 URL = "/api/recognize/"
 pytestmark = pytest.mark.django_db

@@ -2,8 +2,8 @@
 import pytest
 
 from facts import client, services
-from tests.facts.fake_numbers_api import FakeNumbersApi
-from tests.services import free_port
+from support.fake_numbers_api import FakeNumbersApi
+from support.services import free_port
 
 
 @pytest.fixture(autouse=True)

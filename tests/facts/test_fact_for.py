@@ -7,7 +7,7 @@ import pytest
 from facts import computed, services
 from facts.models import NumberFact
 from facts.services import fact_for
-from tests.facts.fake_numbers_api import FakeNumbersApi
+from support.fake_numbers_api import FakeNumbersApi
 
 pytestmark = pytest.mark.django_db
 

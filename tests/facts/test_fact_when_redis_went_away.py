@@ -4,8 +4,8 @@ import pytest
 from facts import services
 from facts.models import NumberFact
 from facts.services import fact_for
-from tests.facts.fake_numbers_api import FakeNumbersApi
-from tests.services import free_port
+from support.fake_numbers_api import FakeNumbersApi
+from support.services import free_port
 
 
 @pytest.mark.django_db(transaction=True)

@@ -2,7 +2,7 @@
 import pytest
 
 from facts.models import NumberFact
-from tests.facts.fake_numbers_api import FakeNumbersApi
+from support.fake_numbers_api import FakeNumbersApi
 
 pytestmark = pytest.mark.django_db
 CHANGELIST = "/admin/facts/numberfact/"

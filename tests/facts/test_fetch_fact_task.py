@@ -8,8 +8,8 @@ from digitsite.celery import app
 from facts.models import NumberFact
 from facts.services import fact_for
 from tests.conftest import missing_service
-from tests.facts.fake_numbers_api import FakeNumbersApi
-from tests.services import start_redis_server
+from support.fake_numbers_api import FakeNumbersApi
+from support.services import start_redis_server
 
 
 @pytest.fixture

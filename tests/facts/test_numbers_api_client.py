@@ -7,7 +7,7 @@ import pytest
 
 from facts import client
 from facts.client import ApiFact, FactsUnavailable
-from tests.facts.fake_numbers_api import FakeNumbersApi
+from support.fake_numbers_api import FakeNumbersApi
 
 
 def warnings_logged(caplog) -> list[str]:

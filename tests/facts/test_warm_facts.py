@@ -7,7 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from facts.models import NumberFact
-from tests.facts.fake_numbers_api import FakeNumbersApi
+from support.fake_numbers_api import FakeNumbersApi
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,7 @@ def test_health_says_redis_is_ok_when_it_answers(api_client, settings, redis_url
 
 
 def test_health_stays_ok_but_reports_a_redis_that_does_not_answer(api_client, settings):
-    from tests.services import free_port
+    from support.services import free_port
     settings.REDIS_URL = f"redis://:secret@127.0.0.1:{free_port()}/0"
     response = api_client.get("/healthz")
     assert response.status_code == 200
@@ -47,7 +47,7 @@ def test_the_interactive_docs_page_loads(api_client):
 def test_without_any_weights_recognition_answers_503_and_health_says_degraded(api_client, settings):
     for f in settings.WEIGHTS_DIR.glob("*"):
         f.unlink()
-    from tests.drawings import data_url, drawing
+    from support.drawings import data_url, drawing
     response = api_client.post("/api/recognize/", {"image": data_url(drawing("7"))}, format="json")
     assert response.status_code == 503
     assert response.json()["error"]["code"] == "model_unavailable"

@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 
 from recognizer import canvas_render as cr
 from recognizer import pen_data
-from tests.drawings import DIGIT_STROKES
+from support.drawings import DIGIT_STROKES
 
 pytestmark = pytest.mark.django_db
 

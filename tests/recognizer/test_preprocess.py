@@ -10,7 +10,7 @@ from digitsite.domain import TooLarge
 from recognizer import canvas_render as cr
 from recognizer.preprocess import (DrawingError, decode_base64, ink_image, open_image, prepare, stroke_width,
                                    to_mnist)
-from tests.drawings import drawing
+from support.drawings import drawing
 
 
 def inputs_of(raw: bytes) -> np.ndarray:

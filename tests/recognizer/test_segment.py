@@ -3,7 +3,7 @@ import numpy as np
 
 from recognizer.preprocess import prepare
 from recognizer.segment import find_digits, label_components
-from tests.drawings import drawing
+from support.drawings import drawing
 
 
 def test_connected_components_are_labelled_with_eight_connectivity():

@@ -6,7 +6,7 @@ from recognizer import serving
 from recognizer.nn.losses import softmax
 from recognizer.nn.model import load
 from recognizer.services import recognize
-from tests.drawings import drawing
+from support.drawings import drawing
 
 pytestmark = pytest.mark.django_db
 

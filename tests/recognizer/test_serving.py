@@ -8,7 +8,7 @@ from django.db import IntegrityError, connection
 
 from recognizer import serving
 from recognizer.models import ModelVersion
-from tests.drawings import data_url, drawing
+from support.drawings import data_url, drawing
 from tests.training.retraining import install_shipped, tiny_network
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from submissions.models import Submission
-from tests.drawings import data_url, drawing
+from support.drawings import data_url, drawing
 
 pytestmark = [
     pytest.mark.django_db,

@@ -8,7 +8,7 @@ from digitsite.domain import Conflict, NotAllowed, NotFound
 from recognizer.services import recognize
 from submissions.models import Label, Submission
 from submissions.services import submission_create, submission_reread
-from tests.drawings import drawing
+from support.drawings import drawing
 
 from .factories import labeller
 

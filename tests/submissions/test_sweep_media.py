@@ -8,7 +8,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 
-from tests.drawings import data_url, drawing
+from support.drawings import data_url, drawing
 
 pytestmark = pytest.mark.django_db
 

@@ -15,8 +15,8 @@ from django_celery_beat.models import PeriodicTask
 from digitsite.celery import app
 from recognizer import serving
 from recognizer.models import ModelVersion
-from tests.drawings import data_url, drawing
-from tests.services import start_redis_server
+from support.drawings import data_url, drawing
+from support.services import start_redis_server
 from tests.training.retraining import WORKER_SETTINGS, Worker, install_shipped, wait_for, write_mnist
 from training.locks import REQUEST_LOCK, TRAINING_LOCK, Busy
 from training.models import TrainingRun

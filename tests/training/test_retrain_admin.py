@@ -4,8 +4,8 @@ from django.contrib.auth.models import Permission, User
 from django.contrib.messages import get_messages
 
 from recognizer.models import ModelVersion
-from tests.drawings import data_url, drawing
-from tests.services import free_port
+from support.drawings import data_url, drawing
+from support.services import free_port
 from tests.training.retraining import install_shipped, wait_for
 from training.models import TrainingRun
 from training.runs import execute_run, retrain_request

@@ -9,7 +9,7 @@ from django_celery_beat.models import PeriodicTask
 from recognizer.models import ModelVersion
 from tests.training.retraining import install_shipped, write_mnist
 from training.models import TrainingRun
-from tests.services import free_port
+from support.services import free_port
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("tiny_training")]
 

@@ -8,7 +8,7 @@ from recognizer import serving
 from recognizer.models import ModelVersion
 from submissions.models import Submission
 from submissions.services import submission_feedback, submission_relabel
-from tests.drawings import data_url, drawing
+from support.drawings import data_url, drawing
 from tests.submissions.factories import make_submission
 from tests.training.retraining import install_shipped, labelled_drawings, small_mnist, tiny_network, write_mnist
 from training.data import drawing_weights, training_set
