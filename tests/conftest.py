@@ -4,12 +4,12 @@ import os
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")    # as in web workers; the suite's networks are small
 
 import shutil  # noqa: E402
-import threading  # noqa: E402
 from pathlib import Path
 
 import pytest
 from rest_framework.test import APIClient
 
+from digitsite.background import wait_for_threads
 from recognizer import serving
 from support import services
 
@@ -44,12 +44,11 @@ def isolated_files(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def no_training_outlives_its_test():
-    """A retraining run started in a thread of this process finishes before the next test begins."""
+def no_background_work_outlives_its_test():
+    """Work started on a background thread of this process (a retraining run, a fact stored late) ends before the
+    next test begins."""
     yield
-    for thread in threading.enumerate():
-        if thread.name.startswith("retrain-"):
-            thread.join(timeout=600)
+    assert wait_for_threads(600), "a background thread still runs after 600 s"
 
 
 @pytest.fixture
