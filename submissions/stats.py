@@ -11,7 +11,7 @@ DAYS_SHOWN = 60
 
 
 @dataclass
-class Tally:
+class AccuracyRow:
     name: str
     total: int = 0
     right: int = 0
@@ -27,8 +27,8 @@ class Tally:
 
 @dataclass
 class Stats:
-    by_version: list[Tally]
-    by_digit: list[Tally]
+    by_version: list[AccuracyRow]
+    by_digit: list[AccuracyRow]
     confusion: list[list[int]]          # [true digit][digit read]
     per_day: list[dict]                 # day, submissions, labels, corrections; newest first
     reviewed: int
@@ -41,13 +41,13 @@ class Stats:
 def compute_stats() -> Stats:
     """Accuracy per model version (whole numbers) and per true digit, against each drawing's newest staff label."""
     annotated = Submission.objects.with_labels()
-    versions: dict[str, Tally] = {}
-    digits = [Tally(str(d)) for d in range(10)]
+    versions: dict[str, AccuracyRow] = {}
+    digits = [AccuracyRow(str(d)) for d in range(10)]
     confusion = [[0] * 10 for _ in range(10)]
     mismatches = 0
     reviewed = annotated.filter(reviewed=True, current_excluded=False).order_by("model_version")
     for version, number, label in reviewed.values_list("model_version", "number", "staff_value"):
-        tally = versions.setdefault(version, Tally(version))
+        tally = versions.setdefault(version, AccuracyRow(version))
         tally.total += 1
         tally.right += number == label
         if len(number) != len(label):
