@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 
-from recognizer.nn.model import Sequential, build, from_architecture, load  # noqa: E402
+from recognizer.nn.model import ARCHITECTURES, Sequential, build, from_architecture, load  # noqa: E402
 
 
 def shipped_or_untrained(arch: str) -> tuple[Sequential, str]:
@@ -77,7 +77,7 @@ def main() -> None:
     print(f"numpy {np.__version__}, BLAS threads: {ARGS.threads or 'numpy default'}, "
           f"load average {load1:.1f} / {load5:.1f} on {os.cpu_count()} cores (wall-clock figures suffer under load)")
     results = {}
-    for arch in ("cnn", "mlp"):
+    for arch in sorted(ARCHITECTURES):           # every arch the network package can build
         model, source = shipped_or_untrained(arch)
         wide = as_float64(model)
         assert np.allclose(model.predict_proba(images), wide.predict_proba(images), atol=1e-4)
