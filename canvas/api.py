@@ -9,6 +9,7 @@ from digitsite.api_schema import ErrorResponse
 from digitsite.visitors import remember_visitor, visitor_for_storing
 from recognizer.inputs import png_data_url
 from recognizer.preprocess import decode_base64
+from recognizer.services import Recognition
 
 from .serializers import RecognizeRequest, RecognizeResponse
 from .services import Reading, read_drawing
@@ -29,17 +30,21 @@ class RecognizeView(APIView):
         raw = decode_base64(form.validated_data["image"])
         visitor = visitor_for_storing(request)
         drawing = form.validated_data.get("drawing")
-        reading = read_drawing(raw=raw, visitor=visitor, fact_kind=form.validated_data["fact_type"], drawing=drawing)
+        reading = read_drawing(raw=raw, visitor=visitor, fact_kind=form.validated_data["fact_type"], drawing=drawing,
+                               compare=form.validated_data.get("models", []))
         remember_visitor(request, visitor)
         return Response(_answer(reading), status=status.HTTP_200_OK if drawing else status.HTTP_201_CREATED)
 
 
 def _answer(reading: Reading) -> dict:
     result = reading.recognition
-    return {
-        "submission_id": reading.submission.pk,
-        "number": result.number,
-        "digits": [{**d.as_dict(), "input": png_data_url(d.input)} for d in result.digits],
-        "model": {"arch": result.arch, "version": result.version},
-        "fact": reading.fact,
-    }
+    answer = {"submission_id": reading.submission.pk, **_reading(result),
+              "model": {"arch": result.arch, "version": result.version}, "fact": reading.fact}
+    if reading.compared:
+        answer["models"] = [{"arch": r.arch, "version": r.version, **_reading(r)} for r in reading.compared]
+    return answer
+
+
+def _reading(result: Recognition) -> dict:
+    return {"number": result.number, "sure": result.sure,
+            "digits": [{**d.as_dict(), "input": png_data_url(d.input)} for d in result.digits]}

@@ -3,6 +3,7 @@ from django.shortcuts import render
 from django.views.decorators.csrf import ensure_csrf_cookie
 
 from facts.models import NumberFact
+from recognizer.serving import ARCHS, ModelUnavailable, available_archs, get_model
 from submissions.models import MAX_LABEL_DIGITS
 
 from .serializers import DEFAULT_FACT_KIND
@@ -11,4 +12,17 @@ from .serializers import DEFAULT_FACT_KIND
 @ensure_csrf_cookie
 def index(request):
     return render(request, "index.html", {"max_digits": MAX_LABEL_DIGITS, "fact_kinds": NumberFact.Kind.values,
-                                          "default_fact_kind": DEFAULT_FACT_KIND})
+                                          "default_fact_kind": DEFAULT_FACT_KIND, "compare_models": compare_models()})
+
+
+def compare_models() -> list[dict]:
+    """The loaded models, simplest first, with their accuracy on pen writers no model trained on (21-30)."""
+    models = []
+    for arch in (a for a in ARCHS if a in available_archs()):
+        try:
+            model = get_model(arch)
+        except ModelUnavailable:
+            continue
+        accuracy = model.metrics.get("canvas", {}).get("single_digits", {}).get("accuracy")
+        models.append({"arch": arch, "version": model.version, "accuracy": accuracy})
+    return models

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-ARCH_CHOICES = [("cnn", "cnn"), ("mlp", "mlp")]
+ARCH_CHOICES = [("softreg", "softreg"), ("mlp", "mlp"), ("cnn", "cnn")]     # simplest first: how the site grew
 
 
 class ModelVersion(models.Model):

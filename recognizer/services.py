@@ -13,6 +13,12 @@ MAX_DIGITS = 8
 # Separate pieces of ink (specks aside) a drawing may have: a digit drawn in several strokes has a few, so
 # this leaves room for eight of them; a drawing with more is refused before any costly step.
 MAX_PIECES = 6 * MAX_DIGITS
+# A reading is "sure" when every digit's (calibrated) probability is at least this. Chosen on pen writers 17-20
+# with a model that never trained on them (README, "Honest uncertainty"): below it, readings are wrong often
+# enough that the page asks "or is it a 3?".
+SURE_CONFIDENCE = 0.9
+ALTERNATIVES = 2                  # the next most likely digits an answer names, when at least this likely:
+ALTERNATIVE_FLOOR = 0.01
 
 
 @dataclass(frozen=True)
@@ -23,9 +29,16 @@ class DigitReading:
     box: list[int]            # x, y, w, h in the original image's pixels
     input: np.ndarray         # the 28x28 float32 the network saw
 
+    @property
+    def alternatives(self) -> list[dict]:
+        """The next most likely digits after the one read, most likely first, each at least ALTERNATIVE_FLOOR."""
+        ranked = sorted(range(10), key=lambda d: -self.probabilities[d])[1:ALTERNATIVES + 1]
+        return [{"digit": d, "probability": self.probabilities[d]} for d in ranked
+                if self.probabilities[d] >= ALTERNATIVE_FLOOR]
+
     def as_dict(self) -> dict:
-        return {"digit": self.digit, "confidence": self.confidence,
-                "probabilities": self.probabilities, "box": self.box}
+        return {"digit": self.digit, "confidence": self.confidence, "probabilities": self.probabilities,
+                "alternatives": self.alternatives, "box": self.box}
 
 
 @dataclass(frozen=True)
@@ -39,6 +52,10 @@ class Recognition:
     @property
     def inputs(self) -> np.ndarray:
         return np.stack([d.input for d in self.digits])
+
+    @property
+    def sure(self) -> bool:
+        return all(d.confidence >= SURE_CONFIDENCE for d in self.digits)
 
 
 def digit_inputs(raw: bytes) -> tuple[np.ndarray, list[list[int]], str]:
@@ -64,7 +81,18 @@ def digit_inputs(raw: bytes) -> tuple[np.ndarray, list[list[int]], str]:
 
 
 def recognize(raw: bytes, *, arch: str | None = None) -> Recognition:
-    inputs, boxes, image_format = digit_inputs(raw)
+    """The number in a drawing, read by the model of `arch` (default SERVED_ARCH)."""
+    return read_inputs(*digit_inputs(raw), arch=arch)
+
+
+def recognize_with(raw: bytes, *, archs: list[str]) -> list[Recognition]:
+    """The same drawing read by several models (cut out and prepared once), in the order of `archs`."""
+    prepared = digit_inputs(raw)
+    return [read_inputs(*prepared, arch=arch) for arch in archs]
+
+
+def read_inputs(inputs: np.ndarray, boxes: list[list[int]], image_format: str, *,
+                arch: str | None = None) -> Recognition:
     model = serving.get_model(arch)
     probabilities = model.predict_proba(inputs).astype(np.float64)
     probabilities /= probabilities.sum(axis=1, keepdims=True)

@@ -25,6 +25,9 @@
   const readingParts = [document.getElementById("reading"), document.getElementById("digit-section")];
   const numberOut = document.getElementById("number");
   const confidenceOut = document.getElementById("confidence");
+  const doubtOut = document.getElementById("doubt");
+  const compare = document.getElementById("compare");
+  const compareRows = [...compare.querySelectorAll("tr[data-arch]")];
   const digitList = document.getElementById("digits");
   const digitTemplate = document.getElementById("digit-template");
   const fact = {
@@ -184,6 +187,7 @@
   buttons.clear.addEventListener("click", clear);
   buttons.read.addEventListener("click", readDrawing);
   factType.addEventListener("change", () => { if (strokes.length && !drawing) readDrawing(); });
+  compare.addEventListener("toggle", () => { if (compare.open && strokes.length && !drawing) readDrawing(); });
 
   document.addEventListener("keydown", (event) => {
     if (event.target.closest("input, textarea, select, [contenteditable]")) return;
@@ -225,6 +229,7 @@
     if (ticket !== generation) return;
     const payload = { image: canvas.toDataURL("image/png"), fact_type: factType.value };
     if (drawingId) payload.drawing = drawingId;
+    if (compare.open && compareRows.length) payload.models = compareRows.map((row) => row.dataset.arch);
     const epoch = canvasEpoch;
     const request = (async () => {
       const response = await fetch(app.dataset.recognizeUrl, {
@@ -274,10 +279,31 @@
     return `${(p * 100).toFixed(1)}%`;
   }
 
+  // Not sure: name the likeliest other reading, "9 — or is it a 3?", changing the least certain digit.
+  function showDoubt(result) {
+    const weakest = result.digits.reduce((low, d, i) => (d.confidence < result.digits[low].confidence ? i : low), 0);
+    const other = result.digits[weakest]?.alternatives?.[0];
+    doubtOut.hidden = result.sure || !other;
+    if (doubtOut.hidden) return;
+    const otherNumber = result.digits.map((d, i) => (i === weakest ? other.digit : d.digit)).join("");
+    doubtOut.textContent = `${result.number} — or is it ${otherNumber}? Say below which it was.`;
+  }
+
+  function showComparison(result) {
+    const readings = Object.fromEntries((result.models || []).map((m) => [m.arch, m]));
+    for (const row of compareRows) {
+      const reading = readings[row.dataset.arch];
+      row.querySelector(".compare-reads").textContent = reading ? reading.number : "–";
+      row.querySelector(".compare-sure").textContent = reading ? (reading.sure ? "sure" : "not sure") : "–";
+    }
+  }
+
   function showReading(result) {
     const sure = result.digits.reduce((product, d) => product * d.confidence, 1);
     numberOut.textContent = result.number;
     confidenceOut.textContent = `${percent(sure)} sure`;
+    showDoubt(result);
+    showComparison(result);
     digitList.replaceChildren(...result.digits.map(digitItem));
     showFact(result.fact);
     askForFeedback(result.submission_id);

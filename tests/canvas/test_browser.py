@@ -339,3 +339,28 @@ def test_drawing_a_number_with_pauses_stores_one_submission_with_the_final_readi
     expect_number(desktop, "7")
     assert wait_for_reading(desktop)[1] != ids[0]                 # Clear started a new drawing
     assert from_the_database(lambda: Submission.objects.count()) == 2
+
+
+def test_compare_models_shows_what_each_model_reads_in_the_same_drawing(desktop):
+    desktop.get_by_text("Compare models").click()
+    draw_with_mouse(desktop, number_strokes("7"))
+    expect_number(desktop, "7")
+    rows = desktop.locator("#compare tr[data-arch]")
+    expect(rows).to_have_count(2)                           # the shipped mlp and cnn (softreg when shipped)
+    for row in rows.all():
+        expect(row.locator(".compare-reads")).to_have_text("7")
+        expect(row.locator(".compare-sure")).to_have_text(re.compile(r"^(sure|not sure)$"))
+
+
+def test_a_reading_the_network_is_not_sure_of_names_the_alternative_and_asks(desktop):
+    def unsure(route):
+        response = route.fetch()
+        body = response.json()
+        digit = body["digits"][0]
+        body["sure"], digit["confidence"] = False, 0.55
+        digit["alternatives"] = [{"digit": 3, "probability": 0.4}]
+        route.fulfill(response=response, json=body)
+    desktop.route("**/api/recognize/", unsure)            # the server's real answer, made unsure
+    draw_with_mouse(desktop, number_strokes("7"))
+    expect(desktop.get_by_test_id("doubt")).to_have_text("7 — or is it 3? Say below which it was.")
+    expect(desktop.get_by_role("button", name="Right")).to_be_visible()

@@ -207,3 +207,41 @@ def test_a_reading_for_a_drawing_that_does_not_exist_is_a_404(api_client):
     response = post(api_client, {"image": data_url(drawing("3")), "drawing": 987654})
     assert response.status_code == 404
     assert Submission.objects.count() == 0
+
+
+def test_each_digit_names_its_alternatives_and_the_answer_says_whether_it_is_sure(api_client):
+    body = post(api_client, {"image": data_url(drawing("7"))}).json()
+    (digit,) = body["digits"]
+    ranked = sorted(range(10), key=lambda d: -digit["probabilities"][d])
+    expected = [{"digit": d, "probability": digit["probabilities"][d]} for d in ranked[1:3]
+                if digit["probabilities"][d] >= 0.01]
+    assert digit["alternatives"] == expected
+    assert body["sure"] is (digit["confidence"] >= 0.9)
+
+
+def test_an_unsure_reading_is_not_sure():
+    from recognizer.services import DigitReading, Recognition
+    probabilities = [0.0] * 10
+    probabilities[9], probabilities[3], probabilities[8] = 0.55, 0.4, 0.05
+    digit = DigitReading(digit=9, confidence=0.55, probabilities=probabilities, box=[0, 0, 1, 1], input=None)
+    reading = Recognition(number="9", digits=[digit], arch="cnn", version="x", image_format="PNG")
+    assert not reading.sure
+    assert digit.alternatives == [{"digit": 3, "probability": 0.4}, {"digit": 8, "probability": 0.05}]
+
+
+def test_it_reads_the_same_drawing_with_every_model_asked_for_and_stores_the_served_ones_reading(api_client):
+    response = post(api_client, {"image": data_url(drawing("42", canvas=(600, 300))), "models": ["mlp", "cnn"]})
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert [m["arch"] for m in body["models"]] == ["mlp", "cnn"]
+    assert all(m["number"] == "42" and len(m["digits"]) == 2 and isinstance(m["sure"], bool) for m in body["models"])
+    assert body["models"][1]["digits"][0]["probabilities"] == body["digits"][0]["probabilities"]
+    assert Submission.objects.get().model_version == body["model"]["version"] == "cnn-1"
+
+
+def test_asking_for_a_model_that_is_not_loaded_is_a_400(api_client, settings):
+    (settings.WEIGHTS_DIR / "mlp.npz").unlink()
+    response = post(api_client, {"image": data_url(drawing("4")), "models": ["mlp"]})
+    assert response.status_code == 400
+    assert response.json()["error"]["message"] == "models: No mlp model is loaded here."
+    assert post(api_client, {"image": data_url(drawing("4")), "models": ["resnet"]}).status_code == 400
