@@ -6,6 +6,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import serving
+from .digit_check import refuse_non_digits
 from .preprocess import DrawingError, prepare, to_mnist
 from .segment import TooComplex, find_digits, piece_ink
 
@@ -81,13 +82,16 @@ def digit_inputs(raw: bytes) -> tuple[np.ndarray, list[list[int]], str]:
 
 
 def recognize(raw: bytes, *, arch: str | None = None) -> Recognition:
-    """The number in a drawing, read by the model of `arch` (default SERVED_ARCH)."""
-    return read_inputs(*digit_inputs(raw), arch=arch)
+    """The number in a drawing, read by the model of `arch` (default SERVED_ARCH). Raises DrawingError for a
+    drawing it cannot read, and ("not_a_digit") for one that is not digits at all."""
+    (recognition,) = recognize_with(raw, archs=[arch])
+    return recognition
 
 
-def recognize_with(raw: bytes, *, archs: list[str]) -> list[Recognition]:
-    """The same drawing read by several models (cut out and prepared once), in the order of `archs`."""
+def recognize_with(raw: bytes, *, archs: list[str | None]) -> list[Recognition]:
+    """The same drawing read by several models (cut out, prepared and checked once), in the order of `archs`."""
     prepared = digit_inputs(raw)
+    refuse_non_digits(prepared[0])
     return [read_inputs(*prepared, arch=arch) for arch in archs]
 
 
