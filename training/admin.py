@@ -10,6 +10,7 @@ from digitsite.charts import confusion_svg, curve_svg, percent
 from digitsite.domain import DomainError
 from recognizer import serving
 
+from .data import MNIST_MISSING, mnist_ready
 from .locks import Busy
 from .models import TrainingRun
 from .runs import fail_run, retrain_request
@@ -131,7 +132,8 @@ class TrainingRunAdmin(admin.ModelAdmin):
     def changelist_view(self, request, extra_context=None):
         extra_context = {**(extra_context or {}), "can_retrain": self.has_trigger_permission(request),
                          "archs": serving.ARCHS, "default_arch": settings.SERVED_ARCH,
-                         "default_epochs": settings.RETRAIN_EPOCHS, "has_redis": bool(settings.REDIS_URL)}
+                         "default_epochs": settings.RETRAIN_EPOCHS, "has_redis": bool(settings.REDIS_URL),
+                         "mnist_missing": None if mnist_ready() else MNIST_MISSING}
         return super().changelist_view(request, extra_context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):

@@ -17,9 +17,10 @@ from recognizer.datasets import sha256_of
 from recognizer.models import ModelVersion
 from recognizer.nn.augment import AugmentConfig
 from recognizer.nn.model import from_architecture, load
-from recognizer.nn.train import TrainConfig, fit
+from recognizer.nn.train import Mix, TrainConfig, fit
 
-from .data import training_set
+from .data import TrainingSet, training_set
+from .finetune import FinetuneConfig, finetune
 from .gate import gate, measure
 from .models import TrainingRun
 from .progress import RunAbandoned, RunReporter
@@ -38,6 +39,24 @@ def next_version(arch: str) -> str:
     return f"{arch}-{n}"
 
 
+def train_candidate(active_net, data: TrainingSet, opts: dict, reporter: RunReporter):
+    """Fine-tunes the active weights (finetune.py), or trains fresh ones of the same architecture on MNIST with the
+    drawings in every batch. Returns the model, its per-epoch history and the configuration it trained with."""
+    if opts["from_scratch"]:
+        model = from_architecture(active_net.architecture(), seed=opts["seed"])
+        cfg = TrainConfig(epochs=opts["epochs"], batch_size=opts["batch_size"], lr=opts["lr"],
+                          min_lr=opts["lr"] / 20, seed=opts["seed"], augment=AugmentConfig())
+        mix = Mix(data.x_drawings, data.y_drawings, settings.RETRAIN_SCRATCH_DRAWING_SHARE)
+        history = fit(model, data.x_mnist, data.y_mnist, cfg, on_progress=reporter, mix=mix)
+        return model, history, {**opts, "augment": True, "drawing_share": mix.share}
+    cfg = FinetuneConfig(epochs=opts["epochs"], batch_size=opts["batch_size"], lr=opts["lr"],
+                         variants=settings.RETRAIN_VARIANTS, replay_share=settings.RETRAIN_REPLAY_SHARE,
+                         pen_share=settings.RETRAIN_PEN_SHARE, l2sp=settings.RETRAIN_L2SP,
+                         min_steps=settings.RETRAIN_MIN_STEPS, max_steps=settings.RETRAIN_MAX_STEPS, seed=opts["seed"])
+    history = finetune(active_net, data, cfg, on_progress=reporter)
+    return active_net, history, {**opts, **vars(cfg), "augment": True, "pen_inputs": len(data.y_pen)}
+
+
 def train_run(run: TrainingRun, on_progress: Callable[[TrainingRun], None] | None = None) -> None:
     """Trains a claimed (running) run to its end; raises RunAbandoned when its row stops saying `running`."""
     opts = run.options
@@ -51,26 +70,22 @@ def train_run(run: TrainingRun, on_progress: Callable[[TrainingRun], None] | Non
     data = training_set()
     reporter.report(mnist_train_count=data.mnist_train, drawing_train_count=data.drawings_train,
                     holdout_count=len(data.y_holdout), progress={"phase": "measuring the active model"})
-    before = measure(active_net, data)
+    before, active_right = measure(active_net, data)
     reporter.report(metrics_before={"version": active.version, **before}, progress={"phase": "training"})
 
-    seed = opts["seed"]
-    model = from_architecture(active_net.architecture(), seed=seed) if opts["from_scratch"] else active_net
-    cfg = TrainConfig(epochs=opts["epochs"], batch_size=opts["batch_size"], lr=opts["lr"],
-                      min_lr=opts["lr"] / 20, seed=seed, augment=AugmentConfig())
     started = time.perf_counter()
-    history = fit(model, data.x_train, data.y_train, cfg, sample_weights=data.weights, on_progress=reporter)
+    model, history, config = train_candidate(active_net, data, opts, reporter)
     seconds = time.perf_counter() - started
     reporter.report(progress={**run.progress, "phase": "measuring the candidate"})
-    after = measure(model, data)
-    promote, reason = gate(before, after)
+    after, candidate_right = measure(model, data)
+    promote, reason = gate(before, after, active_right=active_right, candidate_right=candidate_right)
 
     version = next_version(run.arch)
     path = Path(settings.WEIGHTS_DIR) / f"{version}.npz"
     model.save(path, meta={"version": version, "arch": run.arch, "run": run.pk})
     metrics = {**after, "version": version, "epochs": history, "training_seconds": round(seconds, 1),
-               "seed": seed, "run": run.pk, "base_version": active.version,
-               "config": {**opts, "augment": True, "drawing_share": settings.RETRAIN_DRAWING_SHARE}}
+               "seed": opts["seed"], "run": run.pk, "base_version": active.version,
+               "config": config}
     try:
         with transaction.atomic():
             if not TrainingRun.objects.select_for_update().filter(pk=run.pk, status=Status.RUNNING).exists():

@@ -24,6 +24,7 @@ from digitsite.background import queue_task, run_here
 from digitsite.domain import DomainError, Invalid, Unavailable
 from recognizer import serving
 
+from .data import require_mnist
 from .locks import REQUEST_LOCK, TRAINING_LOCK, Busy, exclusive, redis_down, release_run_lock, run_token
 from .models import TrainingRun
 from .pipeline import train_run
@@ -43,11 +44,13 @@ def executor_for(*, foreground: bool) -> str:
 def retrain_request(*, arch: str, trigger: str, by: AbstractBaseUser | None = None, epochs: int | None = None,
                     from_scratch: bool = False, foreground: bool = False) -> TrainingRun:
     """Records a queued run and hands it to its executor once committed. Raises Invalid for a bad arch or epochs,
-    Busy when a run is queued or running, Unavailable when Redis is configured but does not answer."""
+    Busy when a run is queued or running, Unavailable when MNIST is not downloaded yet or Redis is configured but
+    does not answer."""
     if arch not in serving.ARCHS:
         raise Invalid("unknown_arch", f"Unknown arch {arch!r}: choose one of {', '.join(serving.ARCHS)}.")
     if epochs is not None and epochs < 1:
         raise Invalid("invalid_epochs", "epochs must be at least 1.")
+    require_mnist()
     executor = executor_for(foreground=foreground)
     with exclusive(REQUEST_LOCK, timeout=30, busy="Another retrain request is being handled; try again."):
         fail_stale_runs()

@@ -5,6 +5,7 @@ from celery import shared_task
 from celery.signals import task_failure
 from django.conf import settings
 
+from .data import MNIST_MISSING, mnist_ready
 from .locks import Busy
 from .models import TrainingRun
 from .runs import RUN_TASK, execute_run, fail_run, retrain_request
@@ -21,7 +22,11 @@ def run_training(self, run_id: int) -> str:
 
 @shared_task(name=SCHEDULED_TASK)
 def scheduled_retrain(arch: str | None = None) -> str:
-    """The periodic retrain (django-celery-beat): requests a run unless one is already going."""
+    """The periodic retrain (django-celery-beat): requests a run unless one is already going or MNIST is not
+    downloaded yet (then the next night tries again)."""
+    if not mnist_ready():
+        log.warning("scheduled retrain skipped until the next one: %s", MNIST_MISSING)
+        return "skipped"
     try:
         run = retrain_request(arch=arch or settings.RETRAIN_SCHEDULE_ARCH, trigger=TrainingRun.Trigger.SCHEDULE)
     except Busy as exc:

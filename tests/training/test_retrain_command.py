@@ -38,7 +38,7 @@ def test_a_rejected_run_says_why_on_its_last_line(settings):
     lines = retrain("--arch", "mlp", "--wait")
     run = TrainingRun.objects.get()
     assert lines[-1] == f"run {run.pk}: rejected {run.reason}"
-    assert run.reason.startswith("MNIST test accuracy ")
+    assert run.reason.startswith("rejected by the MNIST rule: MNIST test ")
 
 
 def test_a_failed_run_exits_non_zero_after_its_run_line(settings):

@@ -1,0 +1,91 @@
+"""Fine-tuning the active network on a few labelled drawings without forgetting: every drawing seen in many fresh
+augmentations, MNIST (and pen-drawn) digits replayed in every batch, optionally pulled toward the active weights."""
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from recognizer.nn.augment import AugmentConfig, augment
+from recognizer.nn.losses import SoftmaxCrossEntropy
+from recognizer.nn.model import Sequential
+from recognizer.nn.optim import Adam
+from recognizer.nn.train import Progress, to_float
+
+from .data import TrainingSet
+
+
+@dataclass(frozen=True)
+class FinetuneConfig:
+    epochs: int
+    batch_size: int
+    lr: float
+    variants: int          # augmented views of each drawing per epoch
+    replay_share: float    # share of every batch replayed from MNIST (and pen inputs)
+    pen_share: float       # share of the replay taken from the pen inputs
+    l2sp: float            # strength of the pull toward the starting weights
+    min_steps: int
+    max_steps: int
+    seed: int
+
+
+def steps_per_epoch(cfg: FinetuneConfig, drawings: int) -> int:
+    per_batch = drawings_per_batch(cfg, drawings)
+    wanted = math.ceil(drawings * cfg.variants / per_batch) if per_batch else 0
+    return min(max(wanted, cfg.min_steps), cfg.max_steps)
+
+
+def drawings_per_batch(cfg: FinetuneConfig, drawings: int) -> int:
+    return 0 if drawings == 0 else cfg.batch_size - int(round(cfg.batch_size * cfg.replay_share))
+
+
+def finetune(model: Sequential, data: TrainingSet, cfg: FinetuneConfig,
+             on_progress: Callable[[Progress], None] | None = None) -> list[dict]:
+    """Trains `model` in place with Adam and a cosine schedule; returns per-epoch {epoch, loss, accuracy, seconds}."""
+    rng = np.random.default_rng(cfg.seed)
+    params = model.parameters()
+    anchor = [p[k].copy() for p, _, k in params] if cfg.l2sp else []
+    opt = Adam(params, lr=cfg.lr)
+    loss_fn = SoftmaxCrossEntropy()
+    n = data.drawings_train
+    own = drawings_per_batch(cfg, n)
+    replay = cfg.batch_size - own
+    pen = int(round(replay * cfg.pen_share)) if len(data.y_pen) else 0
+    batches = steps_per_epoch(cfg, n)
+    total = batches * cfg.epochs
+    queue = np.zeros(0, np.int64)
+    history = []
+    model.train(True)
+    for epoch in range(1, cfg.epochs + 1):
+        started = time.perf_counter()
+        loss_sum = correct = seen = 0
+        for b in range(batches):
+            while len(queue) < own:     # every drawing once before any drawing twice
+                queue = np.concatenate([queue, rng.permutation(n)])
+            take, queue = queue[:own], queue[own:]
+            m = rng.integers(len(data.y_mnist), size=replay - pen)
+            q = rng.integers(len(data.y_pen), size=pen) if pen else np.zeros(0, np.int64)
+            x = to_float(np.concatenate([data.x_drawings[take], data.x_mnist[m], data.x_pen[q]]))
+            y = np.concatenate([data.y_drawings[take], data.y_mnist[m], data.y_pen[q]]).astype(np.int64)
+            x = augment(x, rng, AugmentConfig(), labels=y)
+            logits = model.forward(x)
+            loss = loss_fn.forward(logits, y)
+            model.backward(loss_fn.backward(), input_grad=False)
+            for (p, g, k), p0 in zip(params, anchor):
+                g[k] += cfg.l2sp * (p[k] - p0)
+            step = (epoch - 1) * batches + b
+            opt.lr = cfg.lr / 20 + 0.5 * (cfg.lr - cfg.lr / 20) * (1 + math.cos(math.pi * step / total))
+            opt.step()
+            loss_sum += loss * len(y)
+            correct += int((logits.argmax(1) == y).sum())
+            seen += len(y)
+            if on_progress:
+                on_progress(Progress(epoch, b + 1, batches, loss_sum / seen, correct / seen,
+                                     seen / (time.perf_counter() - started)))
+        history.append({"epoch": epoch, "loss": round(loss_sum / seen, 5), "accuracy": round(correct / seen, 5),
+                        "seconds": round(time.perf_counter() - started, 2)})
+    model.train(False)
+    return history
