@@ -3,7 +3,8 @@ from rest_framework import serializers
 
 from digitsite.domain import Invalid
 
-from .labels import LABEL_RULE, clean_label, feedback_label
+from .labels import LABEL_PATTERN, LABEL_RULE, feedback_label
+from .models import MAX_LABEL_DIGITS
 
 
 class OptionalBooleanField(serializers.BooleanField):
@@ -12,16 +13,11 @@ class OptionalBooleanField(serializers.BooleanField):
 
 
 class FeedbackRequest(serializers.Serializer):
-    label = serializers.CharField(required=False, max_length=64, error_messages={"blank": LABEL_RULE,
-                                                                                 "max_length": LABEL_RULE},
-                                  help_text="the number the visitor meant, as digits")
+    label = serializers.RegexField(LABEL_PATTERN, required=False, max_length=MAX_LABEL_DIGITS,
+                                   error_messages={"invalid": LABEL_RULE, "max_length": LABEL_RULE,
+                                                   "blank": LABEL_RULE},
+                                   help_text="the number the visitor meant, as digits")
     correct = OptionalBooleanField(required=False, help_text="true: the number read is what was drawn")
-
-    def validate_label(self, value):
-        try:
-            return clean_label(value)
-        except Invalid as exc:
-            raise serializers.ValidationError(exc.message) from None
 
     def validate(self, data):
         try:
