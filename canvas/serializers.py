@@ -45,9 +45,7 @@ class ModelRefSerializer(serializers.Serializer):
     version = serializers.CharField()
 
 
-class ModelReadingSerializer(serializers.Serializer):
-    arch = serializers.CharField()
-    version = serializers.CharField()
+class ModelReadingSerializer(ModelRefSerializer):
     number = serializers.CharField()
     sure = serializers.BooleanField()
     digits = DigitSerializer(many=True)
