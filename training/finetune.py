@@ -27,6 +27,7 @@ class FinetuneConfig:
     replay_share: float    # share of every batch replayed from MNIST (and pen inputs)
     pen_share: float       # share of the replay taken from the pen inputs
     l2sp: float            # strength of the pull toward the starting weights
+    distill: float         # weight of the starting network's answers in the replayed digits' targets
     min_steps: int
     max_steps: int
     seed: int
@@ -43,8 +44,9 @@ def drawings_per_batch(cfg: FinetuneConfig, drawings: int) -> int:
 
 
 def finetune(model: Sequential, data: TrainingSet, cfg: FinetuneConfig,
-             on_progress: Callable[[Progress], None] | None = None) -> list[dict]:
-    """Trains `model` in place with Adam and a cosine schedule; returns per-epoch {epoch, loss, accuracy, seconds}."""
+             on_progress: Callable[[Progress], None] | None = None, teacher: Sequential | None = None) -> list[dict]:
+    """Trains `model` in place with Adam and a cosine schedule; returns per-epoch {epoch, loss, accuracy, seconds}.
+    With a teacher (the starting network) and cfg.distill, replayed digits are also pulled toward its answers."""
     rng = np.random.default_rng(cfg.seed)
     params = model.parameters()
     anchor = [p[k].copy() for p, _, k in params] if cfg.l2sp else []
@@ -73,7 +75,11 @@ def finetune(model: Sequential, data: TrainingSet, cfg: FinetuneConfig,
             x = augment(x, rng, AugmentConfig(), labels=y)
             logits = model.forward(x)
             loss = loss_fn.forward(logits, y)
-            model.backward(loss_fn.backward(), input_grad=False)
+            dlogits = loss_fn.backward()
+            if teacher is not None and cfg.distill:
+                onehot = np.eye(10, dtype=dlogits.dtype)[y[own:]]
+                dlogits[own:] += cfg.distill * (onehot - teacher.predict_proba(x[own:])) / len(y)
+            model.backward(dlogits, input_grad=False)
             for (p, g, k), p0 in zip(params, anchor):
                 g[k] += cfg.l2sp * (p[k] - p0)
             step = (epoch - 1) * batches + b

@@ -2,6 +2,7 @@
 register the candidate and promote it or not."""
 from __future__ import annotations
 
+import copy
 import logging
 import re
 import time
@@ -52,8 +53,10 @@ def train_candidate(active_net, data: TrainingSet, opts: dict, reporter: RunRepo
     cfg = FinetuneConfig(epochs=opts["epochs"], batch_size=opts["batch_size"], lr=opts["lr"],
                          variants=settings.RETRAIN_VARIANTS, replay_share=settings.RETRAIN_REPLAY_SHARE,
                          pen_share=settings.RETRAIN_PEN_SHARE, l2sp=settings.RETRAIN_L2SP,
+                         distill=settings.RETRAIN_DISTILL,
                          min_steps=settings.RETRAIN_MIN_STEPS, max_steps=settings.RETRAIN_MAX_STEPS, seed=opts["seed"])
-    history = finetune(active_net, data, cfg, on_progress=reporter)
+    teacher = copy.deepcopy(active_net) if cfg.distill else None
+    history = finetune(active_net, data, cfg, on_progress=reporter, teacher=teacher)
     return active_net, history, {**opts, **vars(cfg), "augment": True, "pen_inputs": len(data.y_pen)}
 
 

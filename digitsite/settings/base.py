@@ -199,7 +199,8 @@ NUMBERS_API_BREAKER_COOLDOWN = env_float("NUMBERS_API_BREAKER_COOLDOWN", 60.0)
 # MNIST train digits (and of those, RETRAIN_PEN_SHARE the pen-drawn WEIGHTS_DIR/pen_inputs.npz when it is there),
 # so what the network knows stays in every step. An epoch is RETRAIN_MIN_STEPS to RETRAIN_MAX_STEPS batches (the
 # cap keeps a run on 10,000 drawings within minutes). RETRAIN_L2SP pulls the weights toward the active ones
-# (L2-SP; 0 = off). Tuned on pendigits writers 17-20 (README, Retraining).
+# (L2-SP; 0 = off); RETRAIN_DISTILL mixes the active network's answers into the replayed digits' targets
+# (distillation; 0 = off). Tuned on pendigits writers 17-20 (README, Retraining).
 RETRAIN_EPOCHS = int(env_float("RETRAIN_EPOCHS", 1))
 RETRAIN_BATCH_SIZE = int(env_float("RETRAIN_BATCH_SIZE", 128))
 RETRAIN_LR = env_float("RETRAIN_LR", 5e-4)                      # fine-tuning the active weights
@@ -207,6 +208,7 @@ RETRAIN_VARIANTS = int(env_float("RETRAIN_VARIANTS", 50))
 RETRAIN_REPLAY_SHARE = env_float("RETRAIN_REPLAY_SHARE", 0.5)
 RETRAIN_PEN_SHARE = env_float("RETRAIN_PEN_SHARE", 0.0)
 RETRAIN_L2SP = env_float("RETRAIN_L2SP", 0.0)
+RETRAIN_DISTILL = env_float("RETRAIN_DISTILL", 0.0)
 RETRAIN_MIN_STEPS = int(env_float("RETRAIN_MIN_STEPS", 100))
 RETRAIN_MAX_STEPS = int(env_float("RETRAIN_MAX_STEPS", 2000))
 # --from-scratch: RETRAIN_EPOCHS passes over MNIST train, RETRAIN_SCRATCH_DRAWING_SHARE of every batch drawings.
