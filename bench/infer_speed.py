@@ -48,8 +48,8 @@ def shipped_or_untrained(arch: str) -> tuple[Sequential, str]:
 
 def as_float64(model: Sequential) -> Sequential:
     copy = from_architecture(model.architecture(), dtype=np.float64)
-    for (theirs, _, name), (ours, _, _) in zip(model.parameters(), copy.parameters()):
-        ours[name] = theirs[name].astype(np.float64)
+    for theirs, ours in zip(model.parameters(), copy.parameters()):
+        ours.value = theirs.value.astype(np.float64)
     return copy
 
 

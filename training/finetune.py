@@ -49,7 +49,7 @@ def finetune(model: Sequential, data: TrainingSet, cfg: FinetuneConfig,
     With a teacher (the starting network) and cfg.distill, replayed digits are also pulled toward its answers."""
     rng = np.random.default_rng(cfg.seed)
     params = model.parameters()
-    anchor = [p[k].copy() for p, _, k in params] if cfg.l2sp else []
+    anchor = [p.value.copy() for p in params] if cfg.l2sp else []
     opt = Adam(params, lr=cfg.lr)
     loss_fn = SoftmaxCrossEntropy()
     n = data.drawings_train
@@ -80,8 +80,8 @@ def finetune(model: Sequential, data: TrainingSet, cfg: FinetuneConfig,
                 onehot = np.eye(10, dtype=dlogits.dtype)[y[own:]]
                 dlogits[own:] += cfg.distill * (onehot - teacher.predict_proba(x[own:])) / len(y)
             model.backward(dlogits, input_grad=False)
-            for (p, g, k), p0 in zip(params, anchor):
-                g[k] += cfg.l2sp * (p[k] - p0)
+            for p, p0 in zip(params, anchor):
+                p.grad[...] += cfg.l2sp * (p.value - p0)
             step = (epoch - 1) * batches + b
             opt.lr = cfg.lr / 20 + 0.5 * (cfg.lr - cfg.lr / 20) * (1 + math.cos(math.pi * step / total))
             opt.step()

@@ -5,13 +5,40 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 
+class Parameter:
+    """One trainable array of a layer: its value, the gradient backward() filled in, and whether weight decay
+    applies to it (weights yes, biases no). Optimisers update them micrograd-style: p.value -= lr * p.grad."""
+
+    __slots__ = ("layer", "name", "decay")
+
+    def __init__(self, layer: "Layer", name: str, decay: bool):
+        self.layer, self.name, self.decay = layer, name, decay
+
+    @property
+    def value(self) -> np.ndarray:
+        return self.layer.params[self.name]
+
+    @value.setter
+    def value(self, value: np.ndarray) -> None:
+        self.layer.params[self.name] = value
+
+    @property
+    def grad(self) -> np.ndarray:
+        return self.layer.grads[self.name]
+
+
 class Layer:
     """A layer caches in forward() what backward() needs; backward() fills self.grads and returns dx."""
+
+    DECAYED = frozenset({"W"})      # the arrays weight decay pulls toward zero: weights, never biases
 
     def __init__(self) -> None:
         self.params: dict[str, np.ndarray] = {}
         self.grads: dict[str, np.ndarray] = {}
         self.training = True
+
+    def parameters(self) -> list[Parameter]:
+        return [Parameter(self, name, name in self.DECAYED) for name in self.params]
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         raise NotImplementedError

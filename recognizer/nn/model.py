@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .layers import Conv2D, Dense, Dropout, Flatten, Layer, MaxPool2D, ReLU, Sigmoid
+from .layers import Conv2D, Dense, Dropout, Flatten, Layer, MaxPool2D, Parameter, ReLU, Sigmoid
 from .losses import softmax
 
 LAYER_TYPES = {cls.__name__: cls for cls in (Dense, Conv2D, MaxPool2D, ReLU, Sigmoid, Flatten, Dropout)}
@@ -21,9 +21,9 @@ class Sequential:
     def __init__(self, layers: list[Layer], *, arch: str = "custom", input_shape=(28, 28, 1)):
         self.layers, self.arch, self.input_shape = layers, arch, tuple(input_shape)
 
-    def parameters(self) -> list[tuple[dict, dict, str]]:
-        """(params, grads, name) for every trainable array; backward() fills grads in place, optimisers read it."""
-        return [(layer.params, layer.grads, name) for layer in self.layers for name in layer.params]
+    def parameters(self) -> list[Parameter]:
+        """Every trainable array, layer by layer; backward() fills their grads, optimisers update their values."""
+        return [p for layer in self.layers for p in layer.parameters()]
 
     def train(self, mode: bool = True) -> None:
         for layer in self.layers:
@@ -65,9 +65,7 @@ class Sequential:
 
     @property
     def dtype(self):
-        for params, _, name in self.parameters():
-            return params[name].dtype
-        return np.float32
+        return next((p.value.dtype for p in self.parameters()), np.float32)
 
     def architecture(self) -> dict:
         return {"format": FORMAT_VERSION, "arch": self.arch, "input_shape": list(self.input_shape),

@@ -128,10 +128,10 @@ def test_a_model_asked_for_no_input_gradient_fills_the_same_parameter_gradients(
     dy = np.random.default_rng(1).standard_normal((2, 10))
     model.forward(x)
     assert model.backward(dy).shape == (2, 28, 28, 1)
-    full = [grads[name].copy() for _, grads, name in model.parameters()]
+    full = [p.grad.copy() for p in model.parameters()]
 
     assert model.backward(dy, input_grad=False) is None
-    assert all(np.array_equal(a, grads[name]) for a, (_, grads, name) in zip(full, model.parameters()))
+    assert all(np.array_equal(a, p.grad) for a, p in zip(full, model.parameters()))
 
 
 @pytest.mark.parametrize("weighted", [False, True], ids=["unweighted", "weighted per example"])
@@ -173,9 +173,8 @@ def test_a_whole_small_network_backpropagates_gradients_equal_to_centred_differe
 
     loss()
     dx = model.backward(loss_fn.backward()).reshape(x.shape)
-    analytic = [dx] + [grads[name].copy() for _, grads, name in model.parameters()]
-    numeric = [numerical_gradient(loss, x)] + [numerical_gradient(loss, params[name])
-                                               for params, _, name in model.parameters()]
+    analytic = [dx] + [p.grad.copy() for p in model.parameters()]
+    numeric = [numerical_gradient(loss, x)] + [numerical_gradient(loss, p.value) for p in model.parameters()]
 
     assert len(analytic) == 1 + 2 * 4
     for a, n in zip(analytic, numeric):

@@ -2,6 +2,7 @@
 import numpy as np
 import pytest
 
+from recognizer.nn.layers import Layer
 from recognizer.nn.optim import SGD, Adam
 
 TARGET = np.array([[1.5, -2.0], [0.5, 3.0]])
@@ -12,10 +13,17 @@ def quadratic(params: dict) -> float:
     return float(0.5 * (CURVATURE * (params["W"] - TARGET) ** 2).sum())
 
 
+def layer_with(params: dict, grads: dict) -> Layer:
+    """A layer holding these arrays: its parameters() are what optimisers update."""
+    layer = Layer()
+    layer.params, layer.grads = params, grads
+    return layer
+
+
 def descend(make_optimiser, steps: int) -> tuple[list[float], dict]:
     params = {"W": np.zeros((2, 2))}
     grads: dict = {}
-    optimiser = make_optimiser([(params, grads, "W")])
+    optimiser = make_optimiser(layer_with(params, grads).parameters())
     losses = [quadratic(params)]
     for _ in range(steps):
         grads["W"] = CURVATURE * (params["W"] - TARGET)
@@ -43,7 +51,9 @@ def test_an_optimiser_moves_parameters_downhill_on_a_quadratic(make_optimiser):
 def test_weight_decay_shrinks_weights_but_not_biases(make_optimiser):
     params = {"W": np.full((3, 3), 2.0), "b": np.full(3, 2.0)}
     grads = {"W": np.zeros((3, 3)), "b": np.zeros(3)}
-    optimiser = make_optimiser([(params, grads, "W"), (params, grads, "b")])
+    layer = layer_with(params, grads)
+    assert [(p.name, p.decay) for p in layer.parameters()] == [("W", True), ("b", False)]
+    optimiser = make_optimiser(layer.parameters())
 
     for _ in range(10):
         optimiser.step()
@@ -54,13 +64,13 @@ def test_weight_decay_shrinks_weights_but_not_biases(make_optimiser):
 
 def test_without_weight_decay_a_zero_gradient_leaves_weights_where_they_are():
     params = {"W": np.full((2, 2), 2.0)}
-    for optimiser in (SGD([(params, {"W": np.zeros((2, 2))}, "W")]),
-                      Adam([(params, {"W": np.zeros((2, 2))}, "W")])):
+    for optimiser in (SGD(layer_with(params, {"W": np.zeros((2, 2))}).parameters()),
+                      Adam(layer_with(params, {"W": np.zeros((2, 2))}).parameters())):
         optimiser.step()
     assert np.array_equal(params["W"], np.full((2, 2), 2.0))
 
 
 def test_adam_keeps_float32_parameters_float32():
     params = {"W": np.ones((2, 2), np.float32)}
-    Adam([(params, {"W": np.ones((2, 2), np.float32)}, "W")], weight_decay=1e-2).step()
+    Adam(layer_with(params, {"W": np.ones((2, 2), np.float32)}).parameters(), weight_decay=1e-2).step()
     assert params["W"].dtype == np.float32

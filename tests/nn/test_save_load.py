@@ -24,9 +24,9 @@ def test_a_saved_and_loaded_model_gives_identical_predictions(arch, images, tmp_
     assert loaded.arch == arch
     assert loaded.architecture() == model.architecture()
     assert np.array_equal(loaded.predict_proba(images), model.predict_proba(images))
-    for (p, _, name), (q, _, _) in zip(model.parameters(), loaded.parameters()):
-        assert q[name].dtype == np.float32
-        assert np.array_equal(p[name], q[name])
+    for p, q in zip(model.parameters(), loaded.parameters()):
+        assert q.value.dtype == np.float32
+        assert np.array_equal(p.value, q.value)
 
 
 @pytest.mark.parametrize("arch", ["mlp", "cnn"])

@@ -14,7 +14,7 @@ def trained_weights(seed: int) -> list[np.ndarray]:
     images, labels = synthetic_digits(64)
     model = build("cnn", seed=seed)
     fit(model, images, labels, TrainConfig(epochs=1, batch_size=32, seed=seed))
-    return [params[name] for params, _, name in model.parameters()]
+    return [p.value for p in model.parameters()]
 
 
 def test_a_seeded_training_run_is_reproducible():

@@ -58,7 +58,7 @@ def test_training_is_seeded_through_the_command(mnist, tmp_path):
     for folder in ("a", "b"):
         run("train", "--arch", "mlp", "--epochs", "1", "--limit", "128", "--seed", "3", "--out", str(tmp_path / folder))
     first, second = (load(next((tmp_path / f).glob("*.npz")))[0] for f in ("a", "b"))
-    assert all(np.array_equal(p[k], q[k]) for (p, _, k), (q, _, _) in zip(first.parameters(), second.parameters()))
+    assert all(np.array_equal(p.value, q.value) for p, q in zip(first.parameters(), second.parameters()))
 
 
 def test_train_without_mnist_says_how_to_fetch_it(settings, tmp_path):
