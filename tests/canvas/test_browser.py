@@ -346,7 +346,7 @@ def test_compare_models_shows_what_each_model_reads_in_the_same_drawing(desktop)
     draw_with_mouse(desktop, number_strokes("7"))
     expect_number(desktop, "7")
     rows = desktop.locator("#compare tr[data-arch]")
-    expect(rows).to_have_count(2)                           # the shipped mlp and cnn (softreg when shipped)
+    expect(rows).to_have_count(3)                           # the shipped softreg, mlp and cnn
     for row in rows.all():
         expect(row.locator(".compare-reads")).to_have_text("7")
         expect(row.locator(".compare-sure")).to_have_text(re.compile(r"^(sure|not sure)$"))

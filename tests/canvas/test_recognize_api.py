@@ -236,7 +236,7 @@ def test_it_reads_the_same_drawing_with_every_model_asked_for_and_stores_the_ser
     assert [m["arch"] for m in body["models"]] == ["mlp", "cnn"]
     assert all(m["number"] == "42" and len(m["digits"]) == 2 and isinstance(m["sure"], bool) for m in body["models"])
     assert body["models"][1]["digits"][0]["probabilities"] == body["digits"][0]["probabilities"]
-    assert Submission.objects.get().model_version == body["model"]["version"] == "cnn-1"
+    assert Submission.objects.get().model_version == body["model"]["version"] == "cnn-2"
 
 
 def test_asking_for_a_model_that_is_not_loaded_is_a_400(api_client, settings):

@@ -8,7 +8,7 @@ def test_health_says_ok_with_the_served_model_and_the_database(api_client, setti
     settings.REDIS_URL = None
     response = api_client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "model": "cnn-1", "database": "ok", "redis": "not configured"}
+    assert response.json() == {"status": "ok", "model": "cnn-2", "database": "ok", "redis": "not configured"}
 
 
 def test_health_says_redis_is_ok_when_it_answers(api_client, settings, redis_url):
@@ -28,7 +28,7 @@ def test_health_stays_ok_but_reports_a_redis_that_does_not_answer(api_client, se
 
 def test_the_models_list_shows_both_shipped_models_with_their_metrics(api_client):
     models = {m["arch"]: m for m in api_client.get("/api/models/").json()["models"]}
-    assert set(models) == {"cnn", "mlp"}
+    assert set(models) == {"cnn", "mlp", "softreg"}
     assert models["cnn"]["served"] is True and models["mlp"]["served"] is False
     assert models["cnn"]["metrics"]["mnist_test_accuracy"] >= 0.994
     assert models["mlp"]["metrics"]["mnist_test_accuracy"] >= 0.983
