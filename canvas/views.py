@@ -23,6 +23,8 @@ def compare_models() -> list[dict]:
             model = get_model(arch)
         except ModelUnavailable:
             continue
-        accuracy = model.metrics.get("canvas", {}).get("single_digits", {}).get("accuracy")
-        models.append({"arch": arch, "version": model.version, "accuracy": accuracy})
+        figures = model.metrics.get("writers_21_30", {}).get(model.version, {})    # written by `evaluate --canvas`
+        accuracy = figures.get("single_digits", {}).get("accuracy")
+        models.append({"arch": arch, "version": model.version,
+                       "accuracy": "not measured" if accuracy is None else f"{accuracy:.1%}"})
     return models

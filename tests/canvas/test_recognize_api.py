@@ -245,3 +245,11 @@ def test_asking_for_a_model_that_is_not_loaded_is_a_400(api_client, settings):
     assert response.status_code == 400
     assert response.json()["error"]["message"] == "models: No mlp model is loaded here."
     assert post(api_client, {"image": data_url(drawing("4")), "models": ["resnet"]}).status_code == 400
+
+
+def test_the_page_lists_each_loaded_model_with_its_accuracy_on_writers_no_model_trained_on(client):
+    page = client.get("/").content.decode()
+    for arch in ("softreg", "mlp", "cnn"):
+        assert f'<tr data-arch="{arch}">' in page
+    assert page.index('data-arch="softreg"') < page.index('data-arch="mlp"') < page.index('data-arch="cnn"')
+    assert "<td>98.7%</td>" in page.split('data-arch="cnn"')[1].split("</tr>")[0]      # cnn-2 on writers 21-30
