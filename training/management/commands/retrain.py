@@ -22,7 +22,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--arch", choices=serving.ARCHS, default="cnn")
         parser.add_argument("--epochs", type=int, default=None,
-                            help=f"passes over the data (default RETRAIN_EPOCHS, now {settings.RETRAIN_EPOCHS})")
+                            help=f"epochs (default RETRAIN_EPOCHS, now {settings.RETRAIN_EPOCHS}): in one, every "
+                                 "labelled drawing is seen RETRAIN_VARIANTS times; from scratch, one pass over MNIST")
         parser.add_argument("--from-scratch", action="store_true",
                             help="start from fresh weights instead of the active version's")
         parser.add_argument("--wait", action="store_true", help="follow the queued run until it ends")
