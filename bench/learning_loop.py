@@ -127,7 +127,7 @@ def main() -> int:
     from django.test.utils import setup_test_environment
 
     from digitsite.progress import ProgressBar
-    from recognizer import canvas_render as cr
+    from recognizer import synthetic_drawings as cr
     from recognizer.nn.model import load
     from submissions.models import Submission
     from submissions.services import submission_relabel

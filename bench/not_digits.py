@@ -28,7 +28,7 @@ import numpy as np  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.test.utils import override_settings  # noqa: E402
 
-from recognizer import canvas_render as cr  # noqa: E402
+from recognizer import synthetic_drawings as cr  # noqa: E402
 from recognizer import digit_check, non_digits, serving  # noqa: E402
 from recognizer.canvas_eval import devset_path  # noqa: E402
 from recognizer.pen_data import MEASURE_WRITERS  # noqa: E402

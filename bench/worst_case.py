@@ -27,7 +27,7 @@ django.setup()
 import numpy as np  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from recognizer import canvas_render as cr  # noqa: E402
+from recognizer import synthetic_drawings as cr  # noqa: E402
 from recognizer.preprocess import DrawingError, decode_base64  # noqa: E402
 from recognizer.services import recognize  # noqa: E402
 from support.drawings import drawing  # noqa: E402

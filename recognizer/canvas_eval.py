@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 from django.conf import settings
 
-from . import canvas_render as cr
+from . import synthetic_drawings as cr
 from . import serving
 from .nn.calibrate import calibration, expected_calibration_error
 from .nn.losses import softmax

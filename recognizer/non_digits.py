@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image, ImageDraw
 
-from . import canvas_render as cr
+from . import synthetic_drawings as cr
 from .preprocess import DrawingError
 from .services import digit_inputs
 

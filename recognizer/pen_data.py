@@ -10,8 +10,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw
 
-from . import canvas_render as cr
-from .datasets import sha256_of
+from . import synthetic_drawings as cr
+from digitsite.hashing import sha256_of
 from .preprocess import DrawingError
 from .services import digit_inputs
 
@@ -70,7 +70,7 @@ def jitter_shape(strokes: list[np.ndarray], rng: np.random.Generator) -> list[np
 
 def draw_pressed_strokes(draw: ImageDraw.ImageDraw, strokes: list[np.ndarray], *, origin, height: float,
                          pen: float, rng: np.random.Generator) -> None:
-    """Like canvas_render.draw_strokes, with the width swelling and thinning along each stroke (pen pressure)."""
+    """Like synthetic_drawings.draw_strokes, with the width swelling and thinning along each stroke (pen pressure)."""
     lo, hi = cr.stroke_bounds(strokes)
     scale = height / max(hi[1] - lo[1], 1e-6)
     swing = rng.uniform(0, 0.35)

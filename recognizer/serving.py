@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from digitsite.domain import Unavailable
 
-from .datasets import sha256_of
+from digitsite.hashing import sha256_of
 from .models import ARCH_CHOICES, ModelVersion
 from .nn.model import Sequential, load
 

@@ -3,7 +3,7 @@ import base64
 
 import numpy as np
 
-from recognizer import canvas_render as cr
+from recognizer import synthetic_drawings as cr
 
 
 def _ellipse(cx, cy, rx, ry, n=28, start=0.0):

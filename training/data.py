@@ -9,7 +9,7 @@ import numpy as np
 from django.conf import settings
 
 from digitsite.domain import Unavailable
-from recognizer.datasets import load_mnist, mnist_path
+from recognizer.mnist import load_mnist, mnist_path
 from recognizer.pen_data import PEN_INPUTS_FILE
 from submissions.services import labelled_digits
 

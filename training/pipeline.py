@@ -14,7 +14,7 @@ from django.db import transaction
 
 from digitsite.domain import Unavailable
 from recognizer import serving
-from recognizer.datasets import sha256_of
+from digitsite.hashing import sha256_of
 from recognizer.models import ModelVersion
 from recognizer.nn.augment import AugmentConfig
 from recognizer.nn.model import from_architecture, load

@@ -136,7 +136,7 @@ def test_it_rejects_a_truncated_png(api_client):
 
 @pytest.mark.parametrize("encoding", ["png_transparent", "jpeg_white", "png_dark"])
 def test_it_rejects_a_drawing_with_no_ink(api_client, encoding):
-    from recognizer import canvas_render as cr
+    from recognizer import synthetic_drawings as cr
     blank = cr.encode(np.zeros((280, 280), np.float32), encoding)
     assert_error(post(api_client, {"image": base64.b64encode(blank).decode()}), 400, "empty_drawing")
 

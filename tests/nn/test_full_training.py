@@ -1,7 +1,7 @@
 """Full-size training on all of MNIST (slow: `make test-all`, or pytest --run-slow)."""
 import pytest
 
-from recognizer.datasets import load_mnist
+from recognizer.mnist import load_mnist
 from recognizer.nn.train import TrainConfig, train_mnist
 
 pytestmark = pytest.mark.slow

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from django.core.management import CommandError, call_command
 
-from recognizer.datasets import PICKLE_IN_WHEEL, mnist_from_wheel
+from recognizer.mnist import PICKLE_IN_WHEEL, mnist_from_wheel
 from recognizer.nn.data import IDX_FILES, DataError, data_hash
 from tests.nn.synthetic import tiny_mnist, write_idx_folder
 

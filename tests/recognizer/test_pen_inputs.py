@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from django.core.management import CommandError, call_command
 
-from recognizer import canvas_render as cr
+from recognizer import synthetic_drawings as cr
 from recognizer import pen_data
 from support.drawings import DIGIT_STROKES
 

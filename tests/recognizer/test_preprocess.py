@@ -7,7 +7,7 @@ import pytest
 from PIL import Image
 
 from digitsite.domain import TooLarge
-from recognizer import canvas_render as cr
+from recognizer import synthetic_drawings as cr
 from recognizer.preprocess import (DrawingError, decode_base64, ink_image, open_image, prepare, stroke_width,
                                    to_mnist)
 from support.drawings import drawing

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from recognizer import pen_data
-from recognizer.datasets import sha256_of
+from digitsite.hashing import sha256_of
 from recognizer.nn.data import save_mnist
 from recognizer.nn.model import load
 from tests.nn.synthetic import synthetic_digits, tiny_mnist

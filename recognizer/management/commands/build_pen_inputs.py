@@ -4,7 +4,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from recognizer import canvas_eval, canvas_render, pen_data
+from recognizer import canvas_eval, pen_data, synthetic_drawings
 
 
 class Command(BaseCommand):
@@ -29,7 +29,7 @@ class Command(BaseCommand):
             raise CommandError(f"writers {pen_data.writers_text(pen_data.MEASURE_WRITERS)} only measure: "
                                "they never train anything")
         out = out or Path(settings.WEIGHTS_DIR) / pen_data.PEN_INPUTS_FILE
-        pen = canvas_render.load_pendigits(source)
+        pen = synthetic_drawings.load_pendigits(source)
 
         def progress(done, total):
             if done % 500 == 0 or done == total:

@@ -5,8 +5,8 @@ from pathlib import Path
 import numpy as np
 from django.core.management.base import BaseCommand, CommandError
 
-from recognizer import canvas_eval, canvas_render, pen_data
-from recognizer.datasets import load_mnist
+from recognizer import canvas_eval, pen_data, synthetic_drawings
+from recognizer.mnist import load_mnist
 from recognizer.nn.calibrate import calibration
 from recognizer.nn.data import DataError
 from recognizer.nn.model import load
@@ -101,7 +101,7 @@ class Command(BaseCommand):
             json_out.write_text(json.dumps(figures, indent=1))
 
     def handle_pen(self, pen_path, writers, pen, numbers, rng, reader, figures) -> None:
-        pen_set = canvas_render.load_pendigits(pen_path)
+        pen_set = synthetic_drawings.load_pendigits(pen_path)
         who = f"writers {pen_data.writers_text(writers)}"
         allowed = np.flatnonzero(np.isin(pen_set.writers, writers))
         figures["writers"] = pen_data.writers_text(writers)

@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from recognizer.datasets import fetch_mnist
+from recognizer.mnist import fetch_mnist
 from recognizer.nn.data import DataError
 
 

@@ -10,7 +10,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from digitsite.progress import ProgressBar
 from recognizer import pen_data
-from recognizer.datasets import load_mnist, sha256_of
+from digitsite.hashing import sha256_of
+from recognizer.mnist import load_mnist
 from recognizer.nn.calibrate import calibration, fit_temperature
 from recognizer.nn.data import DataError, data_hash
 from recognizer.nn.model import ARCHITECTURES

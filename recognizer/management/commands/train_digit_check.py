@@ -7,7 +7,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from recognizer import digit_check, non_digits as generated, pen_data
-from recognizer.datasets import load_mnist, sha256_of
+from digitsite.hashing import sha256_of
+from recognizer.mnist import load_mnist
 from recognizer.nn.augment import AugmentConfig
 from recognizer.nn.data import DataError, data_hash
 from recognizer.nn.train import TrainConfig, fit, to_float

