@@ -209,12 +209,12 @@ def main() -> int:
     after_wrong = sum(a != truth for a, (_, truth, _) in zip(after, held_back))
     fixed = sum(before != truth and a == truth for a, (_, truth, before) in zip(after, held_back))
     broken = sum(before == truth and a != truth for a, (_, truth, before) in zip(after, held_back))
-    total = max(len(held_back), 1)
+    total, measured_count = max(len(held_back), 1), len(held_back)
     mb, ma = run.metrics_before, run.metrics_after or {}
 
     print(f"\nlearning loop: {args.arch}, writers {args.writers}, {len(labelled)} digits labelled "
-          f"(x{args.copies} drawings), {total} digits measured; folder {tmp}")
-    print(f"drawings posted through the API: {len(jobs) + total} in {posting_seconds:.0f} s; the labelled ones read "
+          f"(x{args.copies} drawings), {measured_count} digits measured; folder {tmp}")
+    print(f"drawings posted through the API: {len(jobs) + measured_count} in {posting_seconds:.0f} s; the labelled ones read "
           f"right before retraining: {labelled_right}/{labelled_posted}")
     print(f"labelled digits: trained on {run.drawing_train_count}, holdout {run.holdout_count}; MNIST train "
           f"{run.mnist_train_count}")
