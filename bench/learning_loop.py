@@ -214,8 +214,8 @@ def main() -> int:
 
     print(f"\nlearning loop: {args.arch}, writers {args.writers}, {len(labelled)} digits labelled "
           f"(x{args.copies} drawings), {measured_count} digits measured; folder {tmp}")
-    print(f"drawings posted through the API: {len(jobs) + measured_count} in {posting_seconds:.0f} s; the labelled ones read "
-          f"right before retraining: {labelled_right}/{labelled_posted}")
+    print(f"drawings posted through the API: {len(jobs) + measured_count} in {posting_seconds:.0f} s; the labelled "
+          f"ones read right before retraining: {labelled_right}/{labelled_posted}")
     print(f"labelled digits: trained on {run.drawing_train_count}, holdout {run.holdout_count}; MNIST train "
           f"{run.mnist_train_count}")
     print(f"run {run.pk}: {run.status} {run.reason}")
