@@ -13,7 +13,7 @@ from recognizer.nn.augment import AugmentConfig, augment
 from recognizer.nn.losses import SoftmaxCrossEntropy
 from recognizer.nn.model import Sequential
 from recognizer.nn.optim import Adam
-from recognizer.nn.train import Progress, to_float
+from recognizer.nn.train import Progress, cosine, to_float
 
 from .data import TrainingSet
 
@@ -83,7 +83,7 @@ def finetune(model: Sequential, data: TrainingSet, cfg: FinetuneConfig,
             for p, p0 in zip(params, anchor):
                 p.grad[...] += cfg.l2sp * (p.value - p0)
             step = (epoch - 1) * batches + b
-            opt.lr = cfg.lr / 20 + 0.5 * (cfg.lr - cfg.lr / 20) * (1 + math.cos(math.pi * step / total))
+            opt.lr = cosine(cfg.lr, cfg.lr / 20, step, total)
             opt.step()
             loss_sum += loss * len(y)
             correct += int((logits.argmax(1) == y).sum())

@@ -53,8 +53,13 @@ def to_float(images: np.ndarray) -> np.ndarray:
     return images.astype(np.float32) / 255 if images.dtype == np.uint8 else images.astype(np.float32)
 
 
+def cosine(lr: float, min_lr: float, step: int, total: int) -> float:
+    """The learning rate at `step` of `total` on a cosine from lr down to min_lr."""
+    return min_lr + 0.5 * (lr - min_lr) * (1 + math.cos(math.pi * step / max(total, 1)))
+
+
 def cosine_lr(cfg: TrainConfig, step: int, total: int) -> float:
-    return cfg.min_lr + 0.5 * (cfg.lr - cfg.min_lr) * (1 + math.cos(math.pi * step / max(total, 1)))
+    return cosine(cfg.lr, cfg.min_lr, step, total)
 
 
 def fit(model: Sequential, images: np.ndarray, labels: np.ndarray, cfg: TrainConfig, *,
