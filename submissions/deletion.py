@@ -40,13 +40,19 @@ def drawings_delete(*, submissions: QuerySet[Submission], reason: str) -> int:
     return deleted
 
 
-def submission_delete(*, submission_id: int, visitor: str | None) -> None:
-    """The visitor who drew it deletes one drawing. Raises NotFound, or NotAllowed for someone else's."""
-    submission = Submission.objects.filter(pk=submission_id).only("id", "visitor").first()
+def deletable_submission(*, submission_id: int, visitor: str | None) -> Submission:
+    """The drawing this visitor may delete: their own. Raises NotFound, or NotAllowed for someone else's."""
+    submission = Submission.objects.filter(pk=submission_id).first()
     if submission is None:
         raise NotFound("submission_not_found", "There is no drawing with this id.")
     if not visitor or submission.visitor != visitor:
         raise NotAllowed("not_your_submission", "Only the visitor who drew this can delete it.")
+    return submission
+
+
+def submission_delete(*, submission_id: int, visitor: str | None) -> None:
+    """The visitor who drew it deletes one drawing. Raises NotFound, or NotAllowed for someone else's."""
+    submission = deletable_submission(submission_id=submission_id, visitor=visitor)
     drawings_delete(submissions=Submission.objects.filter(pk=submission.pk), reason=DeletionReason.VISITOR)
 
 

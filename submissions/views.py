@@ -11,9 +11,10 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from digitsite.domain import NotAllowed, NotFound
 from digitsite.visitors import known_visitor
 
-from .deletion import submission_delete, visitor_drawings_delete
+from .deletion import deletable_submission, submission_delete, visitor_drawings_delete
 from .models import Submission
 
 CONTENT_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".webp": "image/webp"}
@@ -56,12 +57,15 @@ def history(request):
 def delete_drawing(request, submission_id: int):
     """GET asks "delete this drawing?"; POST (the form's button) deletes it and goes back to the history."""
     visitor = known_visitor(request)
-    submission = get_object_or_404(Submission.objects.only("id", "number", "visitor", "created_at"), pk=submission_id)
-    if not visitor or submission.visitor != visitor:
-        raise PermissionDenied
-    if request.method == "POST":
-        submission_delete(submission_id=submission.pk, visitor=visitor)
-        return HttpResponseRedirect(reverse("submissions:history") + "?deleted=1")
+    try:
+        if request.method == "POST":
+            submission_delete(submission_id=submission_id, visitor=visitor)
+            return HttpResponseRedirect(reverse("submissions:history") + "?deleted=1")
+        submission = deletable_submission(submission_id=submission_id, visitor=visitor)
+    except NotFound:
+        raise Http404("No such drawing.") from None
+    except NotAllowed:
+        raise PermissionDenied from None
     return render(request, "submissions/delete.html", {"drawing": submission})
 
 
