@@ -3,7 +3,6 @@ augmentations, MNIST (and pen-drawn) digits replayed in every batch, optionally 
 from __future__ import annotations
 
 import math
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -13,7 +12,7 @@ from recognizer.nn.augment import AugmentConfig, augment
 from recognizer.nn.losses import SoftmaxCrossEntropy
 from recognizer.nn.model import Sequential
 from recognizer.nn.optim import Adam
-from recognizer.nn.train import Progress, cosine, to_float
+from recognizer.nn.train import EpochTally, Progress, cosine, to_float
 
 from .data import TrainingSet
 
@@ -62,8 +61,7 @@ def finetune(model: Sequential, data: TrainingSet, cfg: FinetuneConfig,
     history = []
     model.train(True)
     for epoch in range(1, cfg.epochs + 1):
-        started = time.perf_counter()
-        loss_sum = correct = seen = 0
+        tally = EpochTally(epoch, batches)
         for b in range(batches):
             while len(queue) < own:     # every drawing once before any drawing twice
                 queue = np.concatenate([queue, rng.permutation(n)])
@@ -85,13 +83,9 @@ def finetune(model: Sequential, data: TrainingSet, cfg: FinetuneConfig,
             step = (epoch - 1) * batches + b
             opt.lr = cosine(cfg.lr, cfg.lr / 20, step, total)
             opt.step()
-            loss_sum += loss * len(y)
-            correct += int((logits.argmax(1) == y).sum())
-            seen += len(y)
+            tally.add(loss, logits, y)
             if on_progress:
-                on_progress(Progress(epoch, b + 1, batches, loss_sum / seen, correct / seen,
-                                     seen / (time.perf_counter() - started)))
-        history.append({"epoch": epoch, "loss": round(loss_sum / seen, 5), "accuracy": round(correct / seen, 5),
-                        "seconds": round(time.perf_counter() - started, 2)})
+                on_progress(tally.progress(b + 1))
+        history.append(tally.entry())
     model.train(False)
     return history

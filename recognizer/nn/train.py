@@ -62,6 +62,29 @@ def cosine_lr(cfg: TrainConfig, step: int, total: int) -> float:
     return cosine(cfg.lr, cfg.min_lr, step, total)
 
 
+class EpochTally:
+    """One epoch's running loss and accuracy: the progress after each batch, and the epoch's history entry."""
+
+    def __init__(self, epoch: int, batches: int):
+        self.epoch, self.batches = epoch, batches
+        self.loss_sum, self.correct, self.seen = 0.0, 0, 0
+        self.started = time.perf_counter()
+
+    def add(self, loss: float, logits: np.ndarray, labels: np.ndarray) -> None:
+        self.loss_sum += loss * len(labels)
+        self.correct += int((logits.argmax(1) == labels).sum())
+        self.seen += len(labels)
+
+    def progress(self, batch: int) -> Progress:
+        return Progress(self.epoch, batch, self.batches, self.loss_sum / self.seen, self.correct / self.seen,
+                        self.seen / (time.perf_counter() - self.started))
+
+    def entry(self) -> dict:
+        return {"epoch": self.epoch, "loss": round(self.loss_sum / self.seen, 5),
+                "accuracy": round(self.correct / self.seen, 5),
+                "seconds": round(time.perf_counter() - self.started, 2)}
+
+
 def fit(model: Sequential, images: np.ndarray, labels: np.ndarray, cfg: TrainConfig, *,
         sample_weights: np.ndarray | None = None,
         on_progress: Callable[[Progress], None] | None = None,
@@ -85,8 +108,7 @@ def fit(model: Sequential, images: np.ndarray, labels: np.ndarray, cfg: TrainCon
     model.train(True)
     for epoch in range(1, cfg.epochs + 1):
         order = rng.permutation(n) if probs is None else rng.choice(n, size=n, p=probs)
-        started = time.perf_counter()
-        loss_sum = correct = seen = 0
+        tally = EpochTally(epoch, batches)
         for b in range(batches):
             idx = order[b * main:(b + 1) * main]
             x = to_float(images[idx])
@@ -102,14 +124,10 @@ def fit(model: Sequential, images: np.ndarray, labels: np.ndarray, cfg: TrainCon
             model.backward(loss_fn.backward(), input_grad=False)
             opt.lr = cosine_lr(cfg, (epoch - 1) * batches + b, total_steps)
             opt.step()
-            loss_sum += loss * len(y)
-            correct += int((logits.argmax(1) == y).sum())
-            seen += len(y)
+            tally.add(loss, logits, y)
             if on_progress:
-                on_progress(Progress(epoch, b + 1, batches, loss_sum / seen, correct / seen,
-                                     seen / (time.perf_counter() - started)))
-        history.append({"epoch": epoch, "loss": round(loss_sum / seen, 5), "accuracy": round(correct / seen, 5),
-                        "seconds": round(time.perf_counter() - started, 2)})
+                on_progress(tally.progress(b + 1))
+        history.append(tally.entry())
         if on_epoch:
             model.train(False)
             on_epoch(history[-1])
