@@ -1,4 +1,4 @@
-"""Model versions: which weights file is served, and the ones that were or may be."""
+"""Model versions: which weights are served, and the ones that were or may be."""
 from pathlib import Path
 
 from django.conf import settings
@@ -8,11 +8,21 @@ from django.db.models import Q
 ARCH_CHOICES = [("softreg", "softreg"), ("mlp", "mlp"), ("cnn", "cnn")]     # simplest first: how the site grew
 
 
+class VersionManager(models.Manager):
+    def get_queryset(self):
+        return super().get_queryset().defer("weights")   # megabytes: read only by weights_store, when loading
+
+
 class ModelVersion(models.Model):
-    """One weights file in WEIGHTS_DIR. Exactly one version per arch is active: the one web processes serve."""
+    """One set of weights. Shipped versions are files in WEIGHTS_DIR that come with the code; versions trained here
+    keep their bytes in this row, so every machine sharing the database can load them (weights_store.py).
+    Exactly one version per arch is active: the one web processes serve."""
     arch = models.CharField(max_length=16, choices=ARCH_CHOICES)
     version = models.CharField(max_length=64, unique=True)
-    file = models.CharField(max_length=255, help_text="file name in WEIGHTS_DIR")
+    file = models.CharField(max_length=255, help_text="shipped: the file name in WEIGHTS_DIR; trained here: the "
+                                                      "name its bytes export as")
+    in_database = models.BooleanField(default=False, help_text="the weights are this row's bytes, not a file")
+    weights = models.BinaryField(null=True, blank=True, editable=False)
     sha256 = models.CharField(max_length=64)
     metrics = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -20,8 +30,11 @@ class ModelVersion(models.Model):
     activated_at = models.DateTimeField(null=True, blank=True)
     rejected = models.BooleanField(default=False, help_text="failed the promotion gate: never served")
 
+    objects = VersionManager()
+
     class Meta:
         ordering = ["arch", "-created_at", "-id"]
+        base_manager_name = "objects"
         constraints = [
             models.UniqueConstraint(fields=["arch"], condition=Q(is_active=True), name="one_active_version_per_arch"),
         ]
@@ -31,5 +44,5 @@ class ModelVersion(models.Model):
 
     @property
     def path(self) -> Path:
+        """The shipped file (for a version trained here, see weights_store.cached_path)."""
         return Path(settings.WEIGHTS_DIR) / self.file
-

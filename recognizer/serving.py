@@ -6,8 +6,6 @@ swapped, so a request sees either the old model or the new one, never half of ei
 """
 from __future__ import annotations
 
-import hashlib
-import io
 import json
 import logging
 import threading
@@ -25,6 +23,7 @@ from digitsite.domain import Unavailable
 from digitsite.hashing import sha256_of
 from .models import ARCH_CHOICES, ModelVersion
 from .nn.model import Sequential, load
+from .weights_store import VersionError, has_weights, load_network  # noqa: F401 (VersionError: callers catch it here)
 
 log = logging.getLogger(__name__)
 ARCHS = tuple(arch for arch, _ in ARCH_CHOICES)     # the archs a ModelVersion can be of
@@ -39,15 +38,10 @@ class ModelUnavailable(Unavailable):
         self.detail = detail
 
 
-class VersionError(Exception):
-    """An activation or rollback that cannot be done; the message says why."""
-
-
 @dataclass(frozen=True)
 class LoadedModel:
     arch: str
     version: str
-    path: Path
     network: Sequential
     metrics: dict = field(default_factory=dict)
     temperature: float = 1.0       # fitted on drawings the network never trained on (meta "temperature")
@@ -102,8 +96,8 @@ def activate(version: ModelVersion) -> ModelVersion:
     """Makes `version` the served one for its arch, in one transaction. Rejected versions are never served."""
     if version.rejected:
         raise VersionError(f"{version.version} failed the promotion gate and is never served.")
-    if not version.path.exists():
-        raise VersionError(f"{version.version}: its weights file {version.file} is missing.")
+    if not has_weights(version):
+        raise VersionError(f"{version.version}: its weights are missing.")
     with transaction.atomic():
         ModelVersion.objects.filter(arch=version.arch, is_active=True).exclude(pk=version.pk).update(is_active=False)
         ModelVersion.objects.filter(pk=version.pk).update(is_active=True, activated_at=timezone.now())
@@ -125,7 +119,7 @@ def rollback(arch: str) -> ModelVersion:
 
 def _follow_shipped_file(version: ModelVersion) -> None:
     """The shipped file comes with the code, so a deploy may replace it: its row follows the file."""
-    if version.file != shipped_path(version.arch).name or not version.path.exists():
+    if version.in_database or version.file != shipped_path(version.arch).name or not version.path.exists():
         return
     sha256 = sha256_of(version.path)
     if sha256 != version.sha256:
@@ -133,19 +127,16 @@ def _follow_shipped_file(version: ModelVersion) -> None:
         ModelVersion.objects.filter(pk=version.pk).update(sha256=version.sha256, metrics=version.metrics)
 
 
-def _load_file(arch: str, version: str, path: Path, *, sha256: str | None, metrics: dict) -> LoadedModel:
-    raw = path.read_bytes()
-    if sha256 and hashlib.sha256(raw).hexdigest() != sha256:
-        raise VersionError(f"{path.name} does not match the sha256 recorded for {version}")
-    network, meta = load(io.BytesIO(raw))
-    return LoadedModel(arch=arch, version=version, path=path, network=network, metrics=metrics,
+def _loaded_model(arch: str, version: str, network: Sequential, meta: dict, metrics: dict) -> LoadedModel:
+    return LoadedModel(arch=arch, version=version, network=network, metrics=metrics,
                        temperature=float(meta.get("temperature", 1.0)))
 
 
 def _load_shipped(arch: str) -> LoadedModel:
     path = shipped_path(arch)
     try:
-        return _load_file(arch, _meta_version(path, arch), path, sha256=None, metrics=_shipped_metrics(path))
+        network, meta = load(path)
+        return _loaded_model(arch, meta.get("version", f"{arch}-1"), network, meta, _shipped_metrics(path))
     except (OSError, ValueError, KeyError) as exc:
         raise ModelUnavailable(f"no {arch} weights can be loaded from {path}: {exc}") from exc
 
@@ -165,7 +156,8 @@ def _refresh(arch: str, current: LoadedModel | None) -> LoadedModel:
     else:
         try:
             _follow_shipped_file(active)
-            model = _load_file(arch, active.version, active.path, sha256=active.sha256, metrics=active.metrics)
+            network, meta = load_network(active)
+            model = _loaded_model(arch, active.version, network, meta, active.metrics)
             log.info("serving %s (was %s)", model.version, current.version if current else "nothing")
         except (OSError, ValueError, KeyError, VersionError):
             log.exception("could not load %s; still serving %s", active.version,

@@ -122,3 +122,15 @@ class DeletedDrawing(models.Model):
 
     def __str__(self) -> str:
         return f"deleted {self.get_reason_display()} at {self.deleted_at:%Y-%m-%d %H:%M}"
+
+
+class StoredFile(models.Model):
+    """A drawing's file when DRAWINGS_STORAGE is "database" (submissions/storage.py): every machine that shares
+    the database reads it, with no shared disk or object store."""
+    name = models.CharField(max_length=255, unique=True)
+    content = models.BinaryField()
+    size = models.PositiveIntegerField()
+    modified_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.name

@@ -31,12 +31,13 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(autouse=True)
 def isolated_files(settings, tmp_path):
-    """Every test gets its own copy of the shipped weights and its own media folder."""
+    """Every test gets its own copy of the shipped weights, its own model cache and its own media folder."""
     weights = tmp_path / "weights"
     weights.mkdir()
     for f in SHIPPED_WEIGHTS.glob("*.*"):
         shutil.copy(f, weights / f.name)
     settings.WEIGHTS_DIR = weights
+    settings.MODEL_CACHE_DIR = tmp_path / "model_cache"
     settings.MEDIA_ROOT = tmp_path / "media"
     serving.forget_loaded_models()
     yield

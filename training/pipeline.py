@@ -7,17 +7,15 @@ import logging
 import re
 import time
 from collections.abc import Callable
-from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
 
 from digitsite.domain import Unavailable
-from recognizer import serving
-from digitsite.hashing import sha256_of
+from recognizer import serving, weights_store
 from recognizer.models import ModelVersion
 from recognizer.nn.augment import AugmentConfig
-from recognizer.nn.model import from_architecture, load
+from recognizer.nn.model import from_architecture
 from recognizer.nn.train import Mix, TrainConfig, fit
 
 from .data import TrainingSet, training_set
@@ -31,13 +29,10 @@ Status = TrainingRun.Status
 
 
 def next_version(arch: str) -> str:
-    """`<arch>-<n>`, one more than any registered version, and naming no file already in WEIGHTS_DIR."""
+    """`<arch>-<n>`, one more than any registered version."""
     numbers = [int(m.group(1)) for v in ModelVersion.objects.filter(arch=arch).values_list("version", flat=True)
                if (m := re.fullmatch(rf"{arch}-(\d+)", v))]
-    n = max(numbers, default=1) + 1
-    while (Path(settings.WEIGHTS_DIR) / f"{arch}-{n}.npz").exists():
-        n += 1
-    return f"{arch}-{n}"
+    return f"{arch}-{max(numbers, default=1) + 1}"
 
 
 def train_candidate(active_net, data: TrainingSet, opts: dict, reporter: RunReporter):
@@ -68,7 +63,7 @@ def train_run(run: TrainingRun, on_progress: Callable[[TrainingRun], None] | Non
     if active is None:
         raise Unavailable("no_weights", f"There are no {run.arch} weights to start from: no active version and no "
                                         f"{serving.shipped_path(run.arch)}.")
-    active_net, _ = load(active.path)
+    active_net, _ = weights_store.load_network(active)
     reporter.report(base_version=active, progress={"phase": "loading data"})
     data = training_set()
     reporter.report(mnist_train_count=data.mnist_train, drawing_train_count=data.drawings_train,
@@ -84,29 +79,23 @@ def train_run(run: TrainingRun, on_progress: Callable[[TrainingRun], None] | Non
     promote, reason = gate(before, after, active_right=active_right, candidate_right=candidate_right)
 
     version = next_version(run.arch)
-    path = Path(settings.WEIGHTS_DIR) / f"{version}.npz"
-    model.save(path, meta={"version": version, "arch": run.arch, "run": run.pk})
     metrics = {**after, "version": version, "epochs": history, "training_seconds": round(seconds, 1),
                "seed": opts["seed"], "run": run.pk, "base_version": active.version,
                "config": config}
-    try:
-        with transaction.atomic():
-            if not TrainingRun.objects.select_for_update().filter(pk=run.pk, status=Status.RUNNING).exists():
-                raise RunAbandoned()
-            now_active = serving.active_version(run.arch)
-            if promote and now_active != active:
-                promote, reason = False, (f"{now_active} was activated during the run: this candidate was measured "
-                                          f"against {active}, so it is not promoted over it")
-            candidate = ModelVersion.objects.create(arch=run.arch, version=version, file=path.name,
-                                                    sha256=sha256_of(path), metrics=metrics,
-                                                    rejected=not promote)
-            if promote:
-                serving.activate(candidate)
-                reason = f"promoted {version}: {reason}"
-            TrainingRun.objects.finish(run.pk, Status.SUCCEEDED if promote else Status.REJECTED, reason=reason,
-                                       candidate=candidate, metrics_after=after,
-                                       progress={**run.progress, "phase": "done"})
-    except BaseException:
-        path.unlink(missing_ok=True)  # written but never registered: nothing may serve it
-        raise
+    with transaction.atomic():
+        if not TrainingRun.objects.select_for_update().filter(pk=run.pk, status=Status.RUNNING).exists():
+            raise RunAbandoned()
+        now_active = serving.active_version(run.arch)
+        if promote and now_active != active:
+            promote, reason = False, (f"{now_active} was activated during the run: this candidate was measured "
+                                      f"against {active}, so it is not promoted over it")
+        candidate = weights_store.store_version(model, arch=run.arch, version=version, metrics=metrics,
+                                                rejected=not promote,
+                                                meta={"version": version, "arch": run.arch, "run": run.pk})
+        if promote:
+            serving.activate(candidate)
+            reason = f"promoted {version}: {reason}"
+        TrainingRun.objects.finish(run.pk, Status.SUCCEEDED if promote else Status.REJECTED, reason=reason,
+                                   candidate=candidate, metrics_after=after,
+                                   progress={**run.progress, "phase": "done"})
     log.info("run %s: %s", run.pk, reason)

@@ -3,6 +3,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from .env import env_bool, env_float, env_list, env_str
 
@@ -92,14 +93,24 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+# Where drawings are stored: "filesystem" (MEDIA_ROOT, one machine) or "database" (every machine that shares the
+# database serves every drawing; see deploy/README.md). Any other Django storage is a STORAGES setting away.
+DRAWING_STORAGES = {"filesystem": "django.core.files.storage.FileSystemStorage",
+                    "database": "submissions.storage.DatabaseStorage"}
+DRAWINGS_STORAGE = env_str("DRAWINGS_STORAGE", "filesystem")
+if DRAWINGS_STORAGE not in DRAWING_STORAGES:
+    raise ImproperlyConfigured(f"DRAWINGS_STORAGE must be one of {', '.join(DRAWING_STORAGES)}, "
+                               f"not {DRAWINGS_STORAGE!r}")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": DRAWING_STORAGES[DRAWINGS_STORAGE]},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
 # Where MNIST and other training data live, and where weights are read from (the shipped ones by default).
 DATA_DIR = Path(env_str("DATA_DIR", str(VAR_DIR / "data")))
 WEIGHTS_DIR = Path(env_str("WEIGHTS_DIR", str(BASE_DIR / "weights")))
+# Versions trained here live in the database; each machine keeps a copy of the ones it loaded here (by sha256).
+MODEL_CACHE_DIR = Path(env_str("MODEL_CACHE_DIR", str(VAR_DIR / "model_cache")))
 SERVED_ARCH = env_str("SERVED_ARCH", "cnn")
 
 REDIS_URL = env_str("REDIS_URL")

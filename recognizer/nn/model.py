@@ -1,6 +1,7 @@
 """Sequential models, the shipped architectures, and the one-file .npz format."""
 from __future__ import annotations
 
+import io
 import json
 import os
 import tempfile
@@ -71,23 +72,33 @@ class Sequential:
         return {"format": FORMAT_VERSION, "arch": self.arch, "input_shape": list(self.input_shape),
                 "layers": [layer.config() for layer in self.layers]}
 
-    def save(self, path: str | os.PathLike, meta: dict | None = None) -> None:
-        """Writes one .npz atomically: weights as float32 plus the architecture (and meta) as JSON."""
+    def to_bytes(self, meta: dict | None = None) -> bytes:
+        """The weights as one .npz: float32 arrays plus the architecture (and meta) as JSON."""
         arrays = {f"{i}.{name}": value.astype(np.float32)
                   for i, layer in enumerate(self.layers) for name, value in layer.params.items()}
         arrays["architecture"] = np.array(json.dumps(self.architecture()))
         arrays["meta"] = np.array(json.dumps(meta or {}))
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".npz.tmp")
-        try:
-            with os.fdopen(fd, "wb") as f:
-                np.savez(f, **arrays)
-            os.chmod(tmp, 0o644)           # mkstemp makes it private; weights are read by other processes
-            os.replace(tmp, path)
-        except BaseException:
-            os.unlink(tmp)
-            raise
+        buffer = io.BytesIO()
+        np.savez(buffer, **arrays)
+        return buffer.getvalue()
+
+    def save(self, path: str | os.PathLike, meta: dict | None = None) -> None:
+        """Writes to_bytes() to a file atomically."""
+        write_atomically(Path(path), self.to_bytes(meta))
+
+
+def write_atomically(path: Path, raw: bytes) -> None:
+    """Another process sees the whole file or none of it (temporary file in the same folder, then rename)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(raw)
+        os.chmod(tmp, 0o644)           # mkstemp makes it private; weights are read by other processes
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
 
 
 def from_architecture(spec: dict, *, seed: int = 0, dtype=np.float32) -> Sequential:
@@ -143,9 +154,12 @@ def build(arch: str, *, seed: int = 0, dtype=np.float32, **options) -> Sequentia
     return from_architecture(ARCHITECTURES[arch](**options), seed=seed, dtype=dtype)
 
 
-def load(path: str | os.PathLike) -> tuple[Sequential, dict]:
-    """Loads a model saved by Sequential.save; returns (model, meta). Never unpickles."""
-    with np.load(path, allow_pickle=False) as f:
+def load(source: str | os.PathLike | bytes) -> tuple[Sequential, dict]:
+    """Loads a model saved by Sequential.save (a file, or to_bytes()'s bytes); returns (model, meta). Never
+    unpickles."""
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        source = io.BytesIO(source)
+    with np.load(source, allow_pickle=False) as f:
         spec = json.loads(str(f["architecture"]))
         meta = json.loads(str(f["meta"])) if "meta" in f.files else {}
         model = from_architecture(spec)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from django.db import IntegrityError, connection
 
-from recognizer import serving
+from recognizer import serving, weights_store
 from recognizer.models import ModelVersion
 from support.drawings import data_url, drawing
 from tests.training.retraining import install_shipped, tiny_network
@@ -22,10 +22,9 @@ def tiny_mlp(settings):
 
 
 def add_version(settings, version: str, *, rejected: bool = False, seed: int = 1) -> ModelVersion:
-    path = settings.WEIGHTS_DIR / f"{version}.npz"
-    tiny_network(seed=seed).save(path, meta={"version": version})
-    return ModelVersion.objects.create(arch="mlp", version=version, file=path.name,
-                                       sha256=serving.sha256_of(path), rejected=rejected)
+    """A version trained here: its weights in its database row, as a retraining run stores them."""
+    return weights_store.store_version(tiny_network(seed=seed), arch="mlp", version=version,
+                                       meta={"version": version}, rejected=rejected)
 
 
 def test_the_shipped_weights_are_registered_once_as_version_1_and_served(settings):
@@ -43,8 +42,7 @@ def test_a_promoted_version_is_served_after_the_check_interval_without_a_restart
     serving.activate(add_version(settings, "mlp-2"))
     assert serving.get_model().version == "mlp-1"  # checked less than SERVING_CHECK_SECONDS ago
     time.sleep(0.35)
-    model = serving.get_model()
-    assert model.version == "mlp-2" and model.path.name == "mlp-2.npz"
+    assert serving.get_model().version == "mlp-2"
 
 
 @pytest.mark.django_db(transaction=True)  # the loading thread has its own connection: it must see the rows
@@ -52,13 +50,13 @@ def test_requests_keep_the_old_model_while_the_new_one_loads(settings, monkeypat
     old = serving.get_model()
     serving.activate(add_version(settings, "mlp-2"))
     loading, release = threading.Event(), threading.Event()
-    real_load = serving.load
+    real_load = serving.load_network
 
-    def slow_load(source):
+    def slow_load(version):
         loading.set()
         release.wait(10)
-        return real_load(source)
-    monkeypatch.setattr(serving, "load", slow_load)
+        return real_load(version)
+    monkeypatch.setattr(serving, "load_network", slow_load)
     time.sleep(0.35)
     swapped = []
 
@@ -77,13 +75,26 @@ def test_requests_keep_the_old_model_while_the_new_one_loads(settings, monkeypat
     assert serving.get_model() is swapped[0]
 
 
-def test_a_weights_file_that_does_not_match_its_sha256_is_not_served(settings):
+def test_weights_that_do_not_match_their_sha256_are_not_served(settings):
     serving.get_model()
     version = add_version(settings, "mlp-2")
-    version.path.write_bytes(version.path.read_bytes()[:-10] + b"0123456789")
+    raw = bytes(ModelVersion.objects.filter(pk=version.pk).values_list("weights", flat=True).get())
+    ModelVersion.objects.filter(pk=version.pk).update(weights=raw[:-10] + b"0123456789")
     serving.activate(version)
     time.sleep(0.35)
     assert serving.get_model().version == "mlp-1"
+
+
+def test_a_corrupted_cached_copy_is_read_again_from_the_database(settings):
+    version = add_version(settings, "mlp-2")
+    network, _ = weights_store.load_network(version)
+    cached = weights_store.cached_path(version)
+    assert cached.read_bytes() == network.to_bytes({"version": "mlp-2"})
+    cached.write_bytes(b"half a file")
+    serving.activate(version)
+    time.sleep(0.35)
+    assert serving.get_model().version == "mlp-2"
+    assert weights_store._sha256(cached.read_bytes()) == version.sha256
 
 
 def test_activation_flips_the_active_flag_and_rollback_walks_back(settings):
@@ -105,11 +116,15 @@ def test_the_database_refuses_two_active_versions_of_one_arch(settings):
         ModelVersion.objects.create(arch="mlp", version="mlp-2", file="x.npz", sha256="0", is_active=True)
 
 
-def test_a_version_whose_file_is_missing_cannot_be_activated(settings):
+def test_a_version_whose_weights_are_missing_cannot_be_activated(settings):
     version = add_version(settings, "mlp-2")
-    version.path.unlink()
-    with pytest.raises(serving.VersionError, match="mlp-2: its weights file mlp-2.npz is missing"):
+    ModelVersion.objects.filter(pk=version.pk).update(weights=None)
+    with pytest.raises(serving.VersionError, match="mlp-2: its weights are missing"):
         serving.activate(version)
+    shipped = serving.register_shipped("mlp")
+    shipped.path.unlink()
+    with pytest.raises(serving.VersionError, match="mlp-1: its weights are missing"):
+        serving.activate(shipped)
 
 
 def test_health_and_recognition_report_the_served_version(settings, api_client):

@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django_celery_beat.models import PeriodicTask
 
 from digitsite.celery import app
-from recognizer import serving
+from recognizer import serving, weights_store
 from recognizer.models import ModelVersion
 from support.drawings import data_url, drawing
 from support.services import start_redis_server
@@ -101,7 +101,7 @@ def test_a_scheduled_retrain_is_trained_by_the_worker_gated_promoted_and_served(
     assert run.reason.startswith("promoted mlp-2: ")
     assert run.curve and run.curve[-1]["epoch"] == 1
     assert ModelVersion.objects.get(is_active=True).version == "mlp-2"
-    assert (settings.WEIGHTS_DIR / "mlp-2.npz").exists()
+    assert weights_store.has_weights(ModelVersion.objects.get(version="mlp-2"))
     wait_for(lambda: served_version(client) == "mlp-2", timeout=10, what="the web process to serve mlp-2")
 
 

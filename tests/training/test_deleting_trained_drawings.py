@@ -5,6 +5,7 @@ import io
 import pytest
 from django.core.management import call_command
 
+from recognizer import weights_store
 from recognizer.models import ModelVersion
 from submissions.deletion import drawings_delete
 from submissions.models import Submission
@@ -26,11 +27,11 @@ def test_deleting_a_drawing_a_finished_run_trained_on_keeps_the_run_and_its_mode
     run = TrainingRun.objects.get()
     assert run.status == "succeeded" and run.drawing_train_count + run.holdout_count == 5
     model = ModelVersion.objects.get(is_active=True)
-    assert model.version == "mlp-2" and model.path.exists()
+    assert model.version == "mlp-2" and weights_store.has_weights(model)
 
     drawings_delete(submissions=Submission.objects.filter(pk__in=[d.pk for d in drawings]), reason="visitor")
 
     run.refresh_from_db()
     assert run.status == "succeeded" and run.candidate == model
-    assert ModelVersion.objects.get(is_active=True) == model and model.path.exists()
+    assert ModelVersion.objects.get(is_active=True) == model and weights_store.has_weights(model)
     assert len(labelled_digits(include_visitor_labels=False)[0]) == 0

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import Permission, User
 
 from digitsite.domain import Invalid
-from recognizer import serving
+from recognizer import serving, weights_store
 from recognizer.models import ModelVersion
 from submissions.models import Submission
 from submissions.services import submission_feedback, submission_relabel
@@ -36,7 +36,9 @@ def test_a_better_candidate_is_promoted_written_under_a_new_name_and_served(sett
     assert run.base_version.version == "mlp-1"
     candidate = ModelVersion.objects.get(version="mlp-2")
     assert run.candidate == candidate and candidate.is_active and not candidate.rejected
-    assert candidate.file == "mlp-2.npz" and candidate.sha256 == serving.sha256_of(settings.WEIGHTS_DIR / "mlp-2.npz")
+    assert candidate.in_database and candidate.file == "mlp-2.npz"
+    assert candidate.sha256 == weights_store._sha256(weights_store.weights_bytes(candidate))
+    assert not (settings.WEIGHTS_DIR / "mlp-2.npz").exists()  # every machine reads it from the database
     assert not ModelVersion.objects.get(version="mlp-1").is_active
     assert (settings.WEIGHTS_DIR / "mlp.npz").read_bytes() == shipped_bytes
     assert not list(settings.WEIGHTS_DIR.glob("*.tmp"))
@@ -185,11 +187,12 @@ def test_a_run_cancelled_while_training_stops_without_promoting(settings):
     assert ModelVersion.objects.count() == 1 and not list(settings.WEIGHTS_DIR.glob("mlp-*.npz"))
 
 
-def test_next_version_numbers_never_reuse_a_file_name(settings):
+def test_next_version_numbers_follow_the_highest_registered_one(settings):
     install_shipped(settings.WEIGHTS_DIR)
     serving.active_version("mlp")
-    (settings.WEIGHTS_DIR / "mlp-2.npz").write_bytes(b"left by a crash")
-    assert next_version("mlp") == "mlp-3"
+    assert next_version("mlp") == "mlp-2"
+    ModelVersion.objects.create(arch="mlp", version="mlp-7", file="mlp-7.npz", sha256="0", rejected=True)
+    assert next_version("mlp") == "mlp-8"
 
 
 def test_unknown_archs_and_zero_epochs_are_refused():
