@@ -1,5 +1,7 @@
 """Fine-tuning the active network on a few labelled drawings without forgetting: every drawing seen in many fresh
-augmentations, MNIST (and pen-drawn) digits replayed in every batch, optionally pulled toward the active weights."""
+augmentations, MNIST (and pen-drawn) digits replayed in every batch, optionally pulled toward the active weights,
+and optionally moved part of the way back to them at the end (weight-space ensembling: the two networks' weights
+averaged keep most of what fine-tuning learnt and most of what the start knew)."""
 from __future__ import annotations
 
 import math
@@ -27,6 +29,7 @@ class FinetuneConfig:
     pen_share: float       # share of the replay taken from the pen inputs
     l2sp: float            # strength of the pull toward the starting weights
     distill: float         # weight of the starting network's answers in the replayed digits' targets
+    interpolate: float     # how far from the starting weights toward the fine-tuned ones the result lies (WiSE-FT)
     min_steps: int
     max_steps: int
     seed: int
@@ -48,7 +51,8 @@ def finetune(model: Sequential, data: TrainingSet, cfg: FinetuneConfig,
     With a teacher (the starting network) and cfg.distill, replayed digits are also pulled toward its answers."""
     rng = np.random.default_rng(cfg.seed)
     params = model.parameters()
-    anchor = [p.value.copy() for p in params] if cfg.l2sp else []
+    start = [p.value.copy() for p in params]
+    anchor = start if cfg.l2sp else []
     opt = Adam(params, lr=cfg.lr)
     loss_fn = SoftmaxCrossEntropy()
     n = data.drawings_train
@@ -88,4 +92,7 @@ def finetune(model: Sequential, data: TrainingSet, cfg: FinetuneConfig,
                 on_progress(tally.progress(b + 1))
         history.append(tally.entry())
     model.train(False)
+    if cfg.interpolate != 1:
+        for p, p0 in zip(params, start):
+            p.value[...] = p0 + cfg.interpolate * (p.value - p0)
     return history

@@ -48,7 +48,7 @@ def train_candidate(active_net, data: TrainingSet, opts: dict, reporter: RunRepo
     cfg = FinetuneConfig(epochs=opts["epochs"], batch_size=opts["batch_size"], lr=opts["lr"],
                          variants=settings.RETRAIN_VARIANTS, replay_share=settings.RETRAIN_REPLAY_SHARE,
                          pen_share=settings.RETRAIN_PEN_SHARE, l2sp=settings.RETRAIN_L2SP,
-                         distill=settings.RETRAIN_DISTILL,
+                         distill=settings.RETRAIN_DISTILL, interpolate=settings.RETRAIN_INTERPOLATE,
                          min_steps=settings.RETRAIN_MIN_STEPS, max_steps=settings.RETRAIN_MAX_STEPS, seed=opts["seed"])
     teacher = copy.deepcopy(active_net) if cfg.distill else None
     history = finetune(active_net, data, cfg, on_progress=reporter, teacher=teacher)

@@ -147,10 +147,10 @@ def evaluate(model: Sequential, images: np.ndarray, labels: np.ndarray) -> dict:
 
 def train_mnist(arch: str, data: dict[str, np.ndarray], cfg: TrainConfig, *,
                 on_progress: Callable[[Progress], None] | None = None, mix: Mix | None = None,
-                arch_options: dict | None = None) -> tuple[Sequential, dict]:
-    """Builds `arch` (with arch_options for its spec, e.g. cnn widths) from the seed, trains it on MNIST train
-    (plus mix's share of each batch), and returns it with its metrics."""
-    model = build(arch, seed=cfg.seed, **(arch_options or {}))
+                arch_options: dict | None = None, start_from: Sequential | None = None) -> tuple[Sequential, dict]:
+    """Builds `arch` (with arch_options for its spec, e.g. cnn widths) from the seed, or continues `start_from`,
+    trains it on MNIST train (plus mix's share of each batch), and returns it with its metrics."""
+    model = start_from or build(arch, seed=cfg.seed, **(arch_options or {}))
     started = time.perf_counter()
     history = fit(model, data["x_train"], data["y_train"], cfg, on_progress=on_progress, mix=mix)
     seconds = time.perf_counter() - started

@@ -94,7 +94,7 @@ def test_every_fifth_drawing_by_submission_id_is_held_out_and_never_trained_on()
 
 def test_an_epoch_shows_every_drawing_in_many_variants_within_a_step_range():
     cfg = FinetuneConfig(epochs=1, batch_size=128, lr=1e-3, variants=50, replay_share=0.5, pen_share=0.0, l2sp=0.0,
-                         distill=0.0, min_steps=100, max_steps=2000, seed=0)
+                         distill=0.0, interpolate=1.0, min_steps=100, max_steps=2000, seed=0)
     assert steps_per_epoch(cfg, 320) == 250       # 320 drawings x 50 views, 64 of them in each batch of 128
     assert steps_per_epoch(cfg, 40) == 100        # at least min_steps
     assert steps_per_epoch(cfg, 10000) == 2000    # at most max_steps

@@ -14,7 +14,7 @@ from digitsite.hashing import sha256_of
 from recognizer.mnist import load_mnist
 from recognizer.nn.calibrate import calibration, fit_temperature
 from recognizer.nn.data import DataError, data_hash
-from recognizer.nn.model import ARCHITECTURES
+from recognizer.nn.model import ARCHITECTURES, load
 from recognizer.nn.train import Mix, TrainConfig, evaluate, to_float, train_mnist
 
 
@@ -45,11 +45,13 @@ class Command(BaseCommand):
         parser.add_argument("--redraw-share", type=float, default=0.0,
                             help="share of training images thinned to their centre line and redrawn with a round "
                                  "pen of random width (augmentation)")
+        parser.add_argument("--init", type=Path, default=None,
+                            help="continue training these weights (same arch) instead of starting from the seed")
         for name in ("c1", "c2", "hidden"):
             parser.add_argument(f"--{name}", type=int, default=None, help=f"cnn: {name} width")
 
     def handle(self, *args, arch, epochs, seed, batch_size, lr, no_augment, limit, out, version, pen, pen_share,
-               hold_out_writers, temperature, redraw_share, **options):
+               hold_out_writers, temperature, redraw_share, init, **options):
         if epochs < 1:
             raise CommandError("--epochs must be at least 1")
         if not 0 <= pen_share < 1:
@@ -93,7 +95,16 @@ class Command(BaseCommand):
             if p.batch == p.batches:
                 bar.close()
 
-        model, metrics = train_mnist(arch, data, cfg, on_progress=on_progress, mix=mix, arch_options=arch_options)
+        start_from = None
+        if init is not None:
+            start_from, init_meta = load(init)
+            if start_from.arch != arch:
+                raise CommandError(f"{init} holds a {start_from.arch}, not a {arch}")
+        model, metrics = train_mnist(arch, data, cfg, on_progress=on_progress, mix=mix, arch_options=arch_options,
+                                     start_from=start_from)
+        if init is not None:
+            metrics["config"]["started_from"] = {"file": init.name, "sha256": sha256_of(init),
+                                                 "version": init_meta.get("version")}
         version = version or f"{arch}-{datetime.now(timezone.utc):%Y%m%d%H%M%S}-s{seed}"
         metrics.update(version=version, data_hash=data_hash(data), train_images=int(len(data["x_train"])))
         if pen_record:

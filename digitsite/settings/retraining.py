@@ -1,0 +1,46 @@
+"""Retraining settings (imported by base.py): fine-tuning, the promotion gate, progress and schedule."""
+from .env import env_bool, env_float, env_str
+
+# Runs are queued on Redis for a Celery worker; without REDIS_URL they train in a thread of the process
+# that asked (the `retrain` command trains in the foreground).
+# A fine-tuning run (from the active weights) trains RETRAIN_EPOCHS epochs; in one epoch every training drawing is
+# seen RETRAIN_VARIANTS times, each time a fresh augmentation, in batches of which RETRAIN_REPLAY_SHARE are replayed
+# MNIST train digits (and of those, RETRAIN_PEN_SHARE the pen-drawn WEIGHTS_DIR/pen_inputs.npz when it is there),
+# so what the network knows stays in every step. An epoch is RETRAIN_MIN_STEPS to RETRAIN_MAX_STEPS batches (the
+# cap keeps a run on 10,000 drawings within minutes). RETRAIN_L2SP pulls the weights toward the active ones
+# (L2-SP; 0 = off); RETRAIN_DISTILL mixes the active network's answers into the replayed digits' targets
+# (distillation; 0 = off). RETRAIN_INTERPOLATE: the candidate is the active weights moved this share of the way to
+# the fine-tuned ones (weight-space ensembling, WiSE-FT; 1 = the fine-tuned weights). Tuned on pendigits writers
+# 17-20 (README, Retraining).
+RETRAIN_EPOCHS = int(env_float("RETRAIN_EPOCHS", 1))
+RETRAIN_BATCH_SIZE = int(env_float("RETRAIN_BATCH_SIZE", 128))
+RETRAIN_LR = env_float("RETRAIN_LR", 5e-4)                      # fine-tuning the active weights
+RETRAIN_VARIANTS = int(env_float("RETRAIN_VARIANTS", 50))
+RETRAIN_REPLAY_SHARE = env_float("RETRAIN_REPLAY_SHARE", 0.5)
+RETRAIN_PEN_SHARE = env_float("RETRAIN_PEN_SHARE", 0.0)
+RETRAIN_L2SP = env_float("RETRAIN_L2SP", 0.1)
+RETRAIN_DISTILL = env_float("RETRAIN_DISTILL", 0.0)
+RETRAIN_INTERPOLATE = env_float("RETRAIN_INTERPOLATE", 1.0)
+RETRAIN_MIN_STEPS = int(env_float("RETRAIN_MIN_STEPS", 100))
+RETRAIN_MAX_STEPS = int(env_float("RETRAIN_MAX_STEPS", 2000))
+# --from-scratch: RETRAIN_EPOCHS passes over MNIST train, RETRAIN_SCRATCH_DRAWING_SHARE of every batch drawings.
+RETRAIN_SCRATCH_LR = env_float("RETRAIN_SCRATCH_LR", 1e-3)
+RETRAIN_SCRATCH_DRAWING_SHARE = env_float("RETRAIN_SCRATCH_DRAWING_SHARE", 0.1)
+RETRAIN_SEED = int(env_float("RETRAIN_SEED", 0))
+RETRAIN_VISITOR_LABELS = env_bool("RETRAIN_VISITOR_LABELS", False)
+# Drawings whose submission id is a multiple of this are the holdout: never trained on, only measured.
+RETRAIN_HOLDOUT_EVERY = int(env_float("RETRAIN_HOLDOUT_EVERY", 5))
+# Promotion gate: MNIST test accuracy may drop by at most RETRAIN_MAX_MNIST_DROP (0.001 = 0.1 point). On the
+# holdout, active and candidate are compared digit by digit (McNemar's exact test on the digits where they
+# disagree): the holdout vetoes only when the candidate is wrong on more of them and p < RETRAIN_HOLDOUT_ALPHA.
+RETRAIN_MAX_MNIST_DROP = env_float("RETRAIN_MAX_MNIST_DROP", 0.001)
+RETRAIN_HOLDOUT_ALPHA = env_float("RETRAIN_HOLDOUT_ALPHA", 0.05)
+# A run writes its progress at most every RETRAIN_PROGRESS_SECONDS. A thread of the running process writes its
+# heartbeat every RETRAIN_STALE_SECONDS / 4, whatever step it is in; a run whose heartbeat is older than
+# RETRAIN_STALE_SECONDS is taken for dead (its worker was killed) and marked failed by the next request. Its
+# training lock expires after RETRAIN_STALE_SECONDS too: each heartbeat extends it.
+RETRAIN_PROGRESS_SECONDS = env_float("RETRAIN_PROGRESS_SECONDS", 2.0)
+RETRAIN_STALE_SECONDS = env_float("RETRAIN_STALE_SECONDS", 60)
+# The nightly retrain that `manage.py setup_schedules` creates (crontab, UTC; edit it in the admin later).
+RETRAIN_SCHEDULE_ARCH = env_str("RETRAIN_SCHEDULE_ARCH", "cnn")
+RETRAIN_SCHEDULE_CRONTAB = env_str("RETRAIN_SCHEDULE_CRONTAB", "30 3 * * *")

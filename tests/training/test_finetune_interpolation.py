@@ -1,0 +1,31 @@
+"""RETRAIN_INTERPOLATE: the candidate lies that share of the way from the active weights to the fine-tuned ones."""
+import numpy as np
+
+from tests.training.retraining import small_mnist, tiny_network
+from training.data import TrainingSet
+from training.finetune import FinetuneConfig, finetune
+
+
+def some_data() -> TrainingSet:
+    mnist = small_mnist()
+    empty = np.zeros((0, 28, 28), np.uint8), np.zeros(0, np.uint8)
+    return TrainingSet(x_mnist=mnist["x_train"], y_mnist=mnist["y_train"], x_drawings=mnist["x_test"][:64],
+                       y_drawings=mnist["y_test"][:64], x_pen=empty[0], y_pen=empty[1], x_test=mnist["x_test"],
+                       y_test=mnist["y_test"], x_holdout=empty[0], y_holdout=empty[1])
+
+
+def finetuned(interpolate: float) -> list[np.ndarray]:
+    model = tiny_network()
+    cfg = FinetuneConfig(epochs=1, batch_size=32, lr=1e-3, variants=2, replay_share=0.5, pen_share=0.0, l2sp=0.0,
+                         distill=0.0, interpolate=interpolate, min_steps=5, max_steps=5, seed=0)
+    finetune(model, some_data(), cfg)
+    return [p.value.copy() for p in model.parameters()]
+
+
+def test_interpolating_halfway_lands_midway_between_the_start_and_the_fine_tuned_weights():
+    start = [p.value.copy() for p in tiny_network().parameters()]
+    full, half, none = finetuned(1.0), finetuned(0.5), finetuned(0.0)
+    assert any(not np.allclose(a, b) for a, b in zip(full, start))
+    for s, f, h, n in zip(start, full, half, none):
+        assert np.allclose(h, (s + f) / 2, atol=1e-6)
+        assert np.array_equal(n, s)
