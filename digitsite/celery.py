@@ -7,4 +7,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "digitsite.settings.local")
 
 app = Celery("digitsite")
 app.config_from_object("django.conf:settings", namespace="CELERY")
+# Task events, so Flower (or `celery events`) can watch the workers; the log lines are Django's LOGGING ones.
+app.conf.update(worker_send_task_events=True, task_send_sent_event=True, worker_hijack_root_logger=False)
 app.autodiscover_tasks()
