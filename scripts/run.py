@@ -1,15 +1,18 @@
-"""`make run`: gunicorn on 127.0.0.1:8000, plus a Celery worker and beat (with the nightly retrain) when Redis answers."""
+"""`make run`: the processes of deploy/Procfile under honcho (gunicorn on 127.0.0.1:8000, a Celery worker, and beat
+with the nightly retrain) when Redis answers; the Procfile's web line alone when it does not."""
 import os
 import subprocess
 import sys
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+
+from honcho.environ import parse_procfile
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
+PROCFILE = ROOT / "deploy" / "Procfile"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
 sys.path.insert(0, str(ROOT))
-from digitsite.reachable import redis_answers  # noqa: E402
+from digitsite.reachable import redis_answers, without_password  # noqa: E402
 
 
 def fetch_mnist_in_background(env: dict) -> None:
@@ -25,38 +28,24 @@ def fetch_mnist_in_background(env: dict) -> None:
                          stderr=subprocess.STDOUT, start_new_session=True)
 
 
-def without_password(url: str) -> str:
-    """The URL as it may be printed: a password in it becomes ***."""
-    parsed = urlsplit(url)
-    if parsed.password is None:
-        return url
-    netloc = parsed.netloc.replace(f":{parsed.password}@", ":***@", 1)
-    return urlunsplit(parsed._replace(netloc=netloc))
-
-
-def main() -> int:
-    env = dict(os.environ, DJANGO_SETTINGS_MODULE=os.environ.get("DJANGO_SETTINGS_MODULE", "digitsite.settings.local"))
+def main() -> None:
+    """Becomes honcho (or the web process), so a signal to `make run` reaches what it started."""
+    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}  # the Procfile's commands: ours
+    env.setdefault("DJANGO_SETTINGS_MODULE", "digitsite.settings.local")
     fetch_mnist_in_background(env)
-    web = [str(BIN / "gunicorn"), "digitsite.wsgi", "--bind", os.environ.get("BIND", "127.0.0.1:8000"),
-           "--workers", os.environ.get("WEB_WORKERS", "2"), "--access-logfile", "-"]
+    os.chdir(ROOT)
     redis_url = env.get("REDIS_URL") or DEFAULT_REDIS
     if not redis_answers(redis_url):
         print(f"Redis is not reachable at {without_password(redis_url)}: serving without Celery "
               "(background jobs, retraining included, run in the web process).", flush=True)
         env.pop("REDIS_URL", None)
-        return subprocess.call(web, cwd=ROOT, env=env)
+        web = parse_procfile(PROCFILE.read_text()).processes["web"]
+        os.execve("/bin/sh", ["/bin/sh", "-c", f"exec {web}"], env)
     env["REDIS_URL"] = redis_url
-    subprocess.check_call([sys.executable, "manage.py", "setup_schedules"], cwd=ROOT, env=env)
-    celery = str(BIN / "celery")
-    procfile = ROOT / "var" / "Procfile"
-    procfile.parent.mkdir(exist_ok=True)
-    procfile.write_text(
-        f"web: {' '.join(web)}\n"
-        f"worker: {celery} -A digitsite worker --loglevel INFO --concurrency 1\n"
-        f"beat: {celery} -A digitsite beat --loglevel INFO\n")
+    subprocess.check_call([sys.executable, "manage.py", "setup_schedules"], env=env)
     print(f"Redis answers at {without_password(redis_url)}: starting web, a Celery worker and beat.", flush=True)
-    return subprocess.call([str(BIN / "honcho"), "-f", str(procfile), "-d", str(ROOT), "start"], env=env)
+    os.execve(BIN / "honcho", [str(BIN / "honcho"), "-f", str(PROCFILE), "-d", str(ROOT), "start"], env)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()
