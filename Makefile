@@ -32,6 +32,7 @@ $(VENV)/.installed-test: $(VENV)/.installed requirements-test.txt
 	touch $@
 
 migrate: $(VENV)/.installed
+	$(BIN)/python scripts/check_database.py
 	$(BIN)/python manage.py migrate --noinput -v 0
 
 data: $(VENV)/.installed
