@@ -128,7 +128,7 @@ def main() -> int:
 
     from digitsite.progress import ProgressBar
     from recognizer import synthetic_drawings as cr
-    from recognizer.nn.model import load
+    from recognizer import weights_store
     from submissions.models import Submission
     from submissions.services import submission_relabel
     from training.runs import execute_run, retrain_request
@@ -197,7 +197,7 @@ def main() -> int:
 
     # the candidate reads the measured drawings' stored 28x28 inputs, promoted or not (a drawing split into
     # several digits stays as it was read)
-    candidate = load(run.candidate.path)[0] if run.candidate else None
+    candidate = weights_store.load_network(run.candidate)[0] if run.candidate else None
     after = []
     for submission_id, _, before in held_back:
         s = Submission.objects.filter(pk=submission_id).first() if submission_id else None
