@@ -39,3 +39,27 @@ def drawing(number: str, *, encoding="png_transparent", canvas=(560, 280), seed=
 
 def data_url(raw: bytes, mime="image/png") -> str:
     return f"data:{mime};base64," + base64.b64encode(raw).decode()
+
+
+# Operators in line units (y 0 is the top of the digits, 1 their bottom), as a person would draw them.
+OPERATOR_STROKES = {
+    "+": [np.array([[0.0, 0.5], [0.5, 0.5]]), np.array([[0.25, 0.25], [0.25, 0.75]])],
+    "-": [np.array([[0.0, 0.5], [0.45, 0.5]])],
+    "×": [np.array([[0.0, 0.3], [0.4, 0.7]]), np.array([[0.4, 0.3], [0.0, 0.7]])],
+    "·": [np.array([[0.0, 0.5]])],
+    "÷": [np.array([[0.0, 0.5], [0.5, 0.5]]), np.array([[0.25, 0.27]]), np.array([[0.25, 0.73]])],
+    "/": [np.array([[0.0, 0.95], [0.4, 0.05]])],
+    "=": [np.array([[0.0, 0.4], [0.45, 0.4]]), np.array([[0.0, 0.6], [0.45, 0.6]])],
+}
+
+
+def expression_ink(symbols: str, *, canvas=(800, 300), seed=0, pen_share=0.1) -> np.ndarray:
+    """An expression such as "12+7×3" drawn on one line: digits of DIGIT_STROKES, operators of OPERATOR_STROKES."""
+    from recognizer.expression_drawings import Item, render_expression
+    items = [Item(ch, strokes=DIGIT_STROKES[int(ch)]) if ch.isdigit() else Item(ch, line_strokes=OPERATOR_STROKES[ch])
+             for ch in symbols]
+    return render_expression(items, canvas=canvas, rng=np.random.default_rng(seed), pen_share=pen_share)[0]
+
+
+def expression_drawing(symbols: str, *, encoding="png_transparent", **kwargs) -> bytes:
+    return cr.encode(expression_ink(symbols, **kwargs), encoding)

@@ -1,0 +1,93 @@
+"""Splitting a drawing into symbols: digits as segment.py finds them, and the short marks and dots that operators
+are made of (a minus, the two bars of =, the bar and dots of ÷, a multiplication dot) kept apart from them."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from .segment import (INK_LEVEL, SHORT_PIECE, SPECK_SHARE, Piece, TooComplex, _absorb_short_pieces,
+                      _component_extents, _merge_overlapping, _overlap, label_components, piece_ink)
+
+DOT_SHARE = 0.002          # a round mark this big (of the largest area) may be a dot of ÷ or ·; smaller is a speck
+DOT_MIN_AREA = 4           # pixels at working size, whatever the drawing's size
+DOT_ASPECT = 3.0           # a dot is at most this much wider than tall, or taller than wide
+DOT_FILL = 0.35            # ... and fills at least this share of its box
+
+
+@dataclass(frozen=True)
+class Line:
+    """The line the symbols are written on: how tall its digits are and where their middle is (working pixels)."""
+    height: float
+    middle: float
+
+
+IsOperator = Callable[[Piece, Line, np.ndarray], bool]     # the piece, its line, its ink
+
+
+def line_of(pieces: list[Piece]) -> Line:
+    tallest = max(p.height for p in pieces)
+    tall = [p for p in pieces if p.height >= SHORT_PIECE * tallest]
+    return Line(height=float(tallest), middle=float(np.median([(p.top + p.bottom) / 2 for p in tall])))
+
+
+def find_symbols(ink: np.ndarray, *, max_pieces: int,
+                 is_operator: IsOperator) -> tuple[list[Piece], np.ndarray, Line | None]:
+    """Pieces of ink, one per symbol, left to right, the component labels, and the line they are written on.
+
+    As segment.find_digits, except that a piece much shorter than the digits is first offered to `is_operator`:
+    when it says yes the piece stays a symbol of its own instead of joining a digit or being dropped as noise.
+    Round marks too small to be anything else are dots: one above or below a short bar joins it (÷), one
+    between two symbols that `is_operator` accepts is a multiplication dot, and any other is a speck, dropped.
+    A dot-sized mark is only ever offered when it stands between two symbols.
+    When is_operator says no to everything, the pieces are exactly find_digits'.
+    """
+    labels, count = label_components(ink >= INK_LEVEL)
+    if count == 0:
+        return [], labels, None
+    top, bottom, left, right, area = _component_extents(labels, count)
+    height, width = bottom - top + 1, right - left + 1
+    big = area >= SPECK_SHARE * area.max()
+    round_mark = ((np.maximum(height, width) <= DOT_ASPECT * np.minimum(height, width))
+                  & (area >= DOT_FILL * height * width))
+    dot = ~big & round_mark & (area >= max(DOT_MIN_AREA, DOT_SHARE * area.max()))
+    if max(big.sum(), dot.sum()) > max_pieces:
+        raise TooComplex(int(max(big.sum(), dot.sum())))
+    to_piece = lambda i: Piece(int(left[i]), int(top[i]), int(right[i]) + 1, int(bottom[i]) + 1,   # noqa: E731
+                               int(area[i]), [int(i) + 1])
+    pieces = _merge_overlapping([to_piece(i) for i in np.flatnonzero(big)])
+    line = line_of(pieces)
+    tallest = max(p.height for p in pieces)
+    offer = lambda p: is_operator(p, line, piece_ink(ink, labels, p))     # noqa: E731
+    operators = [p for p in pieces if p.height < SHORT_PIECE * tallest
+                 and (not _dot_like(p, line) or _between(p, pieces)) and offer(p)]
+    rest = [p for p in pieces if not any(p is op for op in operators)]
+    digits = _absorb_short_pieces(rest) if rest else []
+    symbols = _place_dots([to_piece(i) for i in np.flatnonzero(dot)], digits, operators, offer)
+    return sorted(symbols, key=lambda p: (p.left + p.right) / 2), labels, line
+
+
+def _place_dots(dots: list[Piece], digits: list[Piece], operators: list[Piece], offer) -> list[Piece]:
+    """Each dot joins the operator bar it sits above or below (÷), or is a symbol of its own when it stands between
+    two symbols and `offer` accepts it (·); any other dot is a speck."""
+    operators = list(operators)
+    lone = []
+    for dot in dots:
+        bars = [k for k, s in enumerate(operators) if s.width > s.height and _overlap(s, dot) > 0]
+        if bars:
+            operators[bars[0]] = operators[bars[0]].merged(dot)
+        elif not any(_overlap(s, dot) > 0 for s in digits + operators):
+            lone.append(dot)
+    symbols = digits + operators
+    return symbols + [dot for dot in lone if _between(dot, symbols) and offer(dot)]
+
+
+def _dot_like(piece: Piece, line: Line) -> bool:
+    return max(piece.width, piece.height) < 0.25 * line.height
+
+
+def _between(piece: Piece, others: list[Piece]) -> bool:
+    """Some other symbol lies wholly to its left and another wholly to its right (a · multiplies two numbers)."""
+    return (any(o.right <= piece.left for o in others if o is not piece)
+            and any(o.left >= piece.right for o in others if o is not piece))

@@ -1,0 +1,61 @@
+"""Cutting an expression into symbols: operators of several pieces are one symbol, dots of ÷ and · are kept, specks
+elsewhere are still noise. `is_operator` here is a plain rule (every short mark offered is an operator), so what is
+tested is the grouping, not the operator reader."""
+import numpy as np
+import pytest
+
+from recognizer.preprocess import prepare
+from recognizer.segment import find_digits
+from recognizer.segment_symbols import find_symbols
+from support.drawings import expression_ink
+
+
+
+def symbols_of(ink, is_operator=lambda piece, line, ink: True):
+    pieces, _, line = find_symbols(prepare_ink(ink), max_pieces=96, is_operator=is_operator)
+    return pieces, line
+
+
+def prepare_ink(ink):
+    from recognizer import synthetic_drawings as cr
+    return prepare(cr.encode(ink, "png_transparent")).ink
+
+
+@pytest.mark.parametrize("symbols", ["8÷2", "6=6", "4+5", "3×7"])
+def test_an_operator_of_several_pieces_is_one_symbol(symbols):
+    pieces, line = symbols_of(expression_ink(symbols))
+    assert len(pieces) == 3
+    assert pieces[1].height < 0.8 * line.height
+
+
+def test_the_dots_of_a_division_sign_belong_to_it_and_reach_above_and_below_its_bar():
+    pieces, line = symbols_of(expression_ink("8÷2"))
+    bar_and_dots = pieces[1]
+    assert bar_and_dots.height > 0.35 * line.height      # the bar alone is a pen's width
+    assert len(bar_and_dots.labels) == 3
+
+
+def test_a_multiplication_dot_between_two_numbers_is_a_symbol():
+    pieces, _ = symbols_of(expression_ink("7·3"))
+    assert len(pieces) == 3
+
+
+def test_a_minus_stays_a_symbol_instead_of_joining_a_digit():
+    pieces, _ = symbols_of(expression_ink("9-4"))
+    assert len(pieces) == 3
+
+
+def test_specks_that_stand_between_nothing_or_sit_on_a_digit_are_still_noise():
+    ink = expression_ink("47·", seed=3)           # a dot after the last digit: between nothing
+    rows, cols = np.nonzero(ink > 0.5)
+    top, left = rows.min(), cols.min()
+    ink[top - 14:top - 8, left + 4:left + 10] = 1.0   # a speck just above the 4
+    pieces, _ = symbols_of(ink)
+    assert len(pieces) == 2
+
+
+def test_when_no_mark_is_an_operator_the_pieces_are_those_of_a_plain_number():
+    ink = prepare_ink(expression_ink("12-34"))
+    digits, _ = find_digits(ink, max_pieces=96)
+    symbols, _, _ = find_symbols(ink, max_pieces=96, is_operator=lambda piece, line, ink: False)
+    assert [(p.left, p.right, p.top, p.bottom) for p in symbols] == [(p.left, p.right, p.top, p.bottom) for p in digits]
