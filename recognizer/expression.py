@@ -98,9 +98,7 @@ def evaluate(symbols: str) -> Evaluation:
 
 
 def normalise_typed(text: str) -> str | None:
-    """What someone typed for an expression ('12+7x3', '12 + 7*3 =') in the symbols read uses ('12+7×3'),
-    or None when it is not one (letters, a lone number is fine)."""
+    """What someone typed for an expression ('12+7x3', '12 + 7*3 =') in the symbols a reading uses ('12+7×3',
+    '12+7×3='), or None when it is not one (letters, brackets, decimals; a lone number is fine)."""
     cleaned = "".join(TYPED.get(ch, ch) for ch in str(text) if not ch.isspace())
-    if not TYPED_PATTERN.fullmatch(cleaned):
-        return None
-    return cleaned[:-1] if cleaned.endswith("=") else cleaned
+    return cleaned if TYPED_PATTERN.fullmatch(cleaned) else None

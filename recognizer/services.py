@@ -1,19 +1,23 @@
-"""recognize(): a drawing's bytes -> the number it shows. The only place that calls the network."""
+"""recognize(): a drawing's bytes -> the number or the expression it shows. The only place that calls the networks."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from . import serving
+from . import operators, serving
 from .digit_check import refuse_non_digits
+from .expression import MAX_NUMBER_DIGITS, MAX_NUMBERS, Evaluation, evaluate
 from .preprocess import DrawingError, prepare, to_mnist
 from .segment import TooComplex, find_digits, piece_ink
+from .segment_symbols import IsOperator, find_symbols
 
-MAX_DIGITS = 8
+MAX_DIGITS = MAX_NUMBER_DIGITS
+MAX_SYMBOLS = MAX_NUMBERS * (MAX_NUMBER_DIGITS + 1)       # eight numbers, the operators between them and an =
 # Separate pieces of ink (specks aside) a drawing may have: a digit drawn in several strokes has a few, so
-# this leaves room for eight of them; a drawing with more is refused before any costly step.
-MAX_PIECES = 6 * MAX_DIGITS
+# this leaves room for an expression of them; a drawing with more is refused before any costly step.
+MAX_PIECES = 96
+SYMBOL_CLASSES = tuple("0123456789") + operators.CLASSES[1:]     # what `probabilities` of a symbol are over
 # A reading is "sure" when every digit's (calibrated) probability is at least this. Chosen on pen writers 17-20
 # with a model that never trained on them (README, "Honest uncertainty"): below it, readings are wrong often
 # enough that the page asks "or is it a 3?".
@@ -43,56 +47,165 @@ class DigitReading:
 
 
 @dataclass(frozen=True)
+class SymbolReading:
+    """One symbol read: a digit "0".."9" or an operator "+ - × ÷ =" (a raised dot is ×, a slash ÷), with the
+    probabilities over SYMBOL_CLASSES."""
+    symbol: str
+    confidence: float
+    probabilities: list[float]
+    box: list[int]
+    input: np.ndarray
+
+    def as_dict(self) -> dict:
+        return {"symbol": self.symbol, "confidence": self.confidence, "probabilities": self.probabilities,
+                "box": self.box}
+
+
+@dataclass(frozen=True)
 class Recognition:
-    number: str
+    """A reading: a plain number (kind "number": `number` is its digits, as always) or an expression (`number` is
+    its result when that is a whole number >= 0, else None). `digits` are the digit symbols' readings."""
+    number: str | None
     digits: list[DigitReading]
     arch: str
     version: str
     image_format: str
+    symbols: list[SymbolReading] = field(default_factory=list)
+    kind: str = "number"
+
+    @property
+    def read(self) -> str:
+        """What was read, as stored: the number, or the expression's symbols (with a trailing = if drawn)."""
+        if self.kind == "number":
+            return self.number
+        return "".join(s.symbol for s in self.symbols)
+
+    @property
+    def evaluation(self) -> Evaluation:
+        return evaluate(self.read)
 
     @property
     def inputs(self) -> np.ndarray:
-        return np.stack([d.input for d in self.digits])
+        return np.stack([s.input for s in self.symbols] if self.symbols else [d.input for d in self.digits])
 
     @property
     def sure(self) -> bool:
-        return all(d.confidence >= SURE_CONFIDENCE for d in self.digits)
+        readings = self.symbols if self.kind == "expression" else self.digits
+        return all(r.confidence >= SURE_CONFIDENCE for r in readings)
+
+
+@dataclass(frozen=True)
+class Cutout:
+    """A drawing cut into symbols: their 28x28 inputs, boxes (x, y, w, h in the image's pixels), and per symbol the
+    operator reader's probabilities over operators.CLASSES (None without a reader)."""
+    inputs: np.ndarray
+    boxes: list[list[int]]
+    image_format: str
+    geometry: np.ndarray                        # (n, operators.GEOMETRY): where each sits on the line
+    operator_probabilities: np.ndarray | None
+
+    @property
+    def operators(self) -> np.ndarray:
+        """Which symbols are operators, when the drawing is an expression: some are and some are digits."""
+        if self.operator_probabilities is None:
+            return np.zeros(len(self.inputs), bool)
+        found = self.operator_probabilities.argmax(axis=1) != operators.DIGIT
+        return found if found.any() and not found.all() else np.zeros(len(found), bool)
 
 
 def digit_inputs(raw: bytes) -> tuple[np.ndarray, list[list[int]], str]:
-    """The 28x28 inputs of every digit in a drawing, left to right, their boxes, and the image format.
+    """The 28x28 inputs of every symbol in a drawing, left to right, their boxes, and the image format (a plain
+    number's symbols are its digits). Raises as cut_out, and DrawingError for a plain number of more than
+    MAX_DIGITS digits."""
+    cutout = cut_out(raw)
+    _refuse_long_numbers(cutout)
+    return cutout.inputs, cutout.boxes, cutout.image_format
 
-    Raises DrawingError for undecodable images, drawings with no ink, with more pieces of ink than
-    MAX_PIECES, and with more than MAX_DIGITS digits.
+
+def _refuse_long_numbers(cutout: Cutout) -> None:
+    if not cutout.operators.any() and len(cutout.inputs) > MAX_DIGITS:
+        raise DrawingError("too_many_digits", f"The drawing has more than {MAX_DIGITS} digits.")
+
+
+def cut_out(raw: bytes, *, is_operator: IsOperator | None = None) -> Cutout:
+    """The drawing cut into symbols: segment_symbols asking the served operator reader (or `is_operator`, which
+    then replaces the reader) whether a short mark is an operator; without either, digits as find_digits cuts them.
+
+    Raises DrawingError for undecodable images, drawings with no ink, with more pieces of ink than MAX_PIECES,
+    and with more than MAX_SYMBOLS symbols.
     """
     drawing = prepare(raw)
+    installed = is_operator is None and operators.served() is not None
+    if installed:
+        def is_operator(piece, line, ink) -> bool:
+            found = operators.operator_probabilities(to_mnist(ink)[None], operators.geometry(piece, line, ink)[None])
+            return operators.accepts(found[0])
     try:
-        pieces, labels = find_digits(drawing.ink, max_pieces=MAX_PIECES)
+        if is_operator is not None:
+            pieces, labels, line = find_symbols(drawing.ink, max_pieces=MAX_PIECES, is_operator=is_operator)
+        else:
+            (pieces, labels), line = find_digits(drawing.ink, max_pieces=MAX_PIECES), None
     except TooComplex:
         raise DrawingError("too_complex", "The drawing has too many separate marks to be a number.") from None
     if not pieces:
         raise DrawingError("empty_drawing", "The drawing has no ink: draw a digit first.")
-    if len(pieces) > MAX_DIGITS:
-        raise DrawingError("too_many_digits", f"The drawing has more than {MAX_DIGITS} digits.")
-    inputs = np.stack([to_mnist(piece_ink(drawing.ink, labels, p)) for p in pieces])
+    if len(pieces) > MAX_SYMBOLS:
+        raise DrawingError("too_many_digits", f"The drawing has more than {MAX_SYMBOLS} symbols.")
+    inks = [piece_ink(drawing.ink, labels, p) for p in pieces]
+    inputs = np.stack([to_mnist(ink) for ink in inks])
+    geometry = (np.stack([operators.geometry(p, line, ink) for p, ink in zip(pieces, inks)]) if line is not None
+                else np.zeros((len(pieces), operators.GEOMETRY), np.float32))
+    found = operators.operator_probabilities(inputs, geometry) if installed else None
     s = drawing.scale
     boxes = [[int(p.left / s), int(p.top / s), max(1, round(p.width / s)), max(1, round(p.height / s))]
              for p in pieces]
-    return inputs, boxes, drawing.format
+    return Cutout(inputs, boxes, drawing.format, geometry, found)
 
 
 def recognize(raw: bytes, *, arch: str | None = None) -> Recognition:
-    """The number in a drawing, read by the model of `arch` (default SERVED_ARCH). Raises DrawingError for a
-    drawing it cannot read, and ("not_a_digit") for one that is not digits at all."""
+    """The number or expression in a drawing, its digits read by the model of `arch` (default SERVED_ARCH).
+    Raises DrawingError for a drawing it cannot read, and ("not_a_digit") for one whose digits are not digits."""
     (recognition,) = recognize_with(raw, archs=[arch])
     return recognition
 
 
 def recognize_with(raw: bytes, *, archs: list[str | None]) -> list[Recognition]:
-    """The same drawing read by several models (cut out, prepared and checked once), in the order of `archs`."""
-    prepared = digit_inputs(raw)
-    refuse_non_digits(prepared[0])
-    return [read_inputs(*prepared, arch=arch) for arch in archs]
+    """The same drawing read by several models (cut out, prepared and checked once), in the order of `archs`.
+    An expression's operators are not asked whether they are digits; its digits are."""
+    cutout = cut_out(raw)
+    _refuse_long_numbers(cutout)
+    refuse_non_digits(cutout.inputs[~cutout.operators])
+    return [read_cutout(cutout, arch=arch) for arch in archs]
+
+
+def read_cutout(cutout: Cutout, *, arch: str | None = None) -> Recognition:
+    """The digits read by the model of `arch`, the operators by the operator reader."""
+    is_operator = cutout.operators
+    digit_rows = np.flatnonzero(~is_operator)
+    plain = read_inputs(cutout.inputs[digit_rows], [cutout.boxes[i] for i in digit_rows], cutout.image_format,
+                        arch=arch)
+    found = cutout.operator_probabilities
+    if found is None:
+        found = np.eye(len(operators.CLASSES))[np.zeros(len(cutout.inputs), int)]
+    digits = iter(plain.digits)
+    symbols = []
+    for i, (box, x, p) in enumerate(zip(cutout.boxes, cutout.inputs, found)):
+        if is_operator[i]:
+            k = int(p[1:].argmax()) + 1
+            symbol, confidence = operators.MEANS[operators.CLASSES[k]], float(p[k])
+            probabilities = [0.0] * 10 + list(p[1:])
+        else:
+            digit = next(digits)
+            probabilities = [float(p[operators.DIGIT]) * q for q in digit.probabilities] + list(p[1:])
+            symbol, confidence = str(digit.digit), probabilities[digit.digit]
+        symbols.append(SymbolReading(symbol=symbol, confidence=round(confidence, 4), box=box, input=x,
+                                     probabilities=[round(float(v), 6) for v in probabilities]))
+    if not is_operator.any():
+        return replace(plain, symbols=symbols)
+    reading = Recognition(number=None, digits=plain.digits, arch=plain.arch, version=plain.version,
+                          image_format=plain.image_format, symbols=symbols, kind="expression")
+    whole = reading.evaluation.whole_number
+    return replace(reading, number=None if whole is None else str(whole))
 
 
 def read_inputs(inputs: np.ndarray, boxes: list[list[int]], image_format: str, *,

@@ -52,7 +52,7 @@ def test_a_result_is_an_integer_a_terminating_decimal_or_a_fraction(value, text)
     assert exact_text(value) == text
 
 
-@pytest.mark.parametrize("typed, symbols", [("12+7x3", "12+7×3"), ("12+7*3", "12+7×3"), (" 12 + 7 × 3 = ", "12+7×3"),
+@pytest.mark.parametrize("typed, symbols", [("12+7x3", "12+7×3"), ("12+7*3", "12+7×3"), (" 12 + 7 × 3 = ", "12+7×3="),
                                             ("8/2", "8÷2"), ("9−4", "9-4"), ("47", "47")])
 def test_what_a_visitor_types_is_read_as_the_symbols_a_drawing_gives(typed, symbols):
     assert normalise_typed(typed) == symbols

@@ -1,0 +1,103 @@
+"""Is a piece of a drawing an operator, and which? A small numpy network beside the digit reader: it sees the 28x28
+input and where the piece sits on the line (height, width, how far above or below the digits' middle, how filled
+its box is), and answers "digit" or one of the operator classes. The digit reader (weights/cnn.npz) is untouched.
+
+Served from WEIGHTS_DIR/operators.npz (`manage.py train_operators`); without that file nothing is an operator,
+so every drawing is read as a plain number exactly as before.
+"""
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import numpy as np
+from django.conf import settings
+
+from .nn.model import FORMAT_VERSION, Sequential, from_architecture, load
+from .segment import Piece
+from .segment_symbols import Line
+
+OPERATOR_FILE = "operators.npz"
+CLASSES = ("digit", "+", "-", "×", "·", "÷", "/", "=")
+DIGIT = 0
+# The symbol each class stands for in an expression: a raised dot multiplies, a slash divides.
+MEANS = {"+": "+", "-": "-", "×": "×", "·": "×", "÷": "÷", "/": "÷", "=": "="}
+GEOMETRY = 4
+
+_lock = threading.Lock()
+_loaded: dict[tuple[str, float], tuple[Sequential, dict]] = {}
+
+
+def operator_spec(arch: str = "mlp", hidden: int = 256, dropout: float = 0.2) -> dict:
+    """mlp: 784 pixels + the geometry -> hidden -> hidden/2 -> the classes. cnn: the 28x28 input with the geometry as
+    four more constant channels, conv5x5(16)+pool, conv5x5(32)+pool, dense hidden/2 -> the classes."""
+    if arch == "cnn":
+        return {"format": FORMAT_VERSION, "arch": "operators-cnn", "input_shape": [28, 28, 1 + GEOMETRY], "layers": [
+            {"type": "Conv2D", "c_in": 1 + GEOMETRY, "c_out": 16, "kernel": 5, "padding": 2},
+            {"type": "MaxPool2D", "size": 2}, {"type": "ReLU"},
+            {"type": "Conv2D", "c_in": 16, "c_out": 32, "kernel": 5, "padding": 0},
+            {"type": "MaxPool2D", "size": 2}, {"type": "ReLU"},
+            {"type": "Flatten"},
+            {"type": "Dense", "n_in": 5 * 5 * 32, "n_out": hidden // 2}, {"type": "ReLU"},
+            {"type": "Dropout", "rate": dropout},
+            {"type": "Dense", "n_in": hidden // 2, "n_out": len(CLASSES)}]}
+    n_in = 784 + GEOMETRY
+    return {"format": FORMAT_VERSION, "arch": "operators", "input_shape": [n_in], "layers": [
+        {"type": "Dense", "n_in": n_in, "n_out": hidden}, {"type": "ReLU"},
+        {"type": "Dropout", "rate": dropout},
+        {"type": "Dense", "n_in": hidden, "n_out": hidden // 2}, {"type": "ReLU"},
+        {"type": "Dense", "n_in": hidden // 2, "n_out": len(CLASSES)}]}
+
+
+def build_reader(arch: str = "mlp", seed: int = 0) -> Sequential:
+    return from_architecture(operator_spec(arch), seed=seed)
+
+
+def geometry(piece: Piece, line: Line, ink: np.ndarray) -> np.ndarray:
+    """Where a piece sits on its line, in units of the digits' height: its height, width, the offset of its
+    middle from the digits' middle (negative above), and the share of its box that is ink."""
+    size = max(line.height, 1.0)
+    middle = (piece.top + piece.bottom) / 2
+    fill = float((ink >= 0.35).sum()) / max(1, piece.width * piece.height)
+    return np.clip(np.array([piece.height / size, piece.width / size, (middle - line.middle) / size, fill],
+                            np.float32), -2, 3)
+
+
+def features(network: Sequential, inputs: np.ndarray, geometries: np.ndarray) -> np.ndarray:
+    """The network's input: for the mlp, rows of the 28x28 inputs flattened and then the geometry; for the cnn, the
+    inputs with the geometry as constant channels."""
+    n = len(inputs)
+    geometries = geometries.reshape(n, GEOMETRY).astype(np.float32)
+    if len(network.input_shape) == 3:
+        planes = np.broadcast_to(geometries[:, None, None, :], (n, 28, 28, GEOMETRY))
+        return np.concatenate([inputs.reshape(n, 28, 28, 1).astype(np.float32), planes], axis=3)
+    return np.concatenate([inputs.reshape(n, 784).astype(np.float32), geometries], axis=1)
+
+
+def served() -> tuple[Sequential, dict] | None:
+    """The served operator reader and its meta, reloaded when the file changes; None without a file."""
+    path = Path(settings.WEIGHTS_DIR) / OPERATOR_FILE
+    try:
+        key = (str(path), path.stat().st_mtime)
+    except OSError:
+        return None
+    with _lock:
+        if key not in _loaded:
+            _loaded.clear()
+            _loaded[key] = load(path)
+        return _loaded[key]
+
+
+def operator_probabilities(inputs: np.ndarray, geometries: np.ndarray) -> np.ndarray | None:
+    """P(class) for each piece (N, len(CLASSES)), or None when no operator reader is installed."""
+    reader = served()
+    if reader is None:
+        return None
+    network, meta = reader
+    return network.predict_proba(features(network, inputs, geometries),
+                                 temperature=float(meta.get("temperature", 1.0)))
+
+
+def accepts(probabilities: np.ndarray) -> bool:
+    """A short mark or a dot stays a symbol of its own when the reader finds an operator more likely than not."""
+    return float(probabilities[DIGIT]) < 0.5
