@@ -18,7 +18,7 @@ from .services import Reading, read_drawing
 class RecognizeView(APIView):
     permission_classes = [AllowAny]
 
-    @extend_schema(request=RecognizeRequest, summary="Read the number in a drawing",
+    @extend_schema(request=RecognizeRequest, summary="Read the number or the expression in a drawing",
                    description="Stores the drawing as a new submission (201), or, with `drawing`, as the new reading "
                                "of that submission of yours that you are still drawing on (200).",
                    responses={200: RecognizeResponse, 201: RecognizeResponse, 400: ErrorResponse,
@@ -46,5 +46,9 @@ def _answer(reading: Reading) -> dict:
 
 
 def _reading(result: Recognition) -> dict:
-    return {"number": result.number, "sure": result.sure,
-            "digits": [{**d.as_dict(), "input": png_data_url(d.input)} for d in result.digits]}
+    evaluation = result.evaluation
+    return {"number": result.number, "sure": result.sure, "kind": result.kind,
+            "expression": evaluation.expression if result.kind == "expression" else result.number,
+            "result": evaluation.result, "problem": evaluation.problem,
+            "digits": [{**d.as_dict(), "input": png_data_url(d.input)} for d in result.digits],
+            "symbols": [{**s.as_dict(), "input": png_data_url(s.input)} for s in result.symbols]}

@@ -4,6 +4,7 @@ from rest_framework import serializers
 from facts.models import NumberFact
 from facts.serializers import FactSerializer
 from recognizer.serving import ARCHS, available_archs
+from recognizer.services import SYMBOL_CLASSES
 
 DEFAULT_FACT_KIND = NumberFact.Kind.TRIVIA.value
 
@@ -45,18 +46,37 @@ class ModelRefSerializer(serializers.Serializer):
     version = serializers.CharField()
 
 
-class ModelReadingSerializer(ModelRefSerializer):
-    number = serializers.CharField()
-    sure = serializers.BooleanField()
-    digits = DigitSerializer(many=True)
+class SymbolSerializer(serializers.Serializer):
+    symbol = serializers.CharField(help_text='a digit "0"-"9" or an operator "+", "-", "×", "÷", "="')
+    confidence = serializers.FloatField()
+    probabilities = serializers.ListField(child=serializers.FloatField(),
+                                          help_text=f"over {', '.join(SYMBOL_CLASSES)} (· is ×, / is ÷)")
+    box = serializers.ListField(child=serializers.IntegerField(), help_text="x, y, w, h in image pixels")
+    input = serializers.CharField(help_text="the 28x28 input the networks saw, as a PNG data URL")
 
 
-class RecognizeResponse(serializers.Serializer):
+class ReadingSerializer(serializers.Serializer):
+    number = serializers.CharField(allow_null=True, help_text="a plain number's digits; an expression's result when "
+                                                              "it is a whole number >= 0, else null")
+    sure = serializers.BooleanField(help_text="every digit (every symbol of an expression) is at least 90% likely "
+                                              "(calibrated); when false the page names the alternatives and asks")
+    kind = serializers.ChoiceField(choices=["number", "expression"])
+    expression = serializers.CharField(allow_null=True, help_text='what was read with + - × ÷, e.g. "12+7×3"; for '
+                                                                  'a plain number, the number')
+    result = serializers.CharField(allow_null=True, help_text='the exact value: "33", "3.5" or "1/3"; null when it '
+                                                              'cannot be worked out')
+    problem = serializers.CharField(allow_null=True, help_text='why there is no result: "division by zero", '
+                                                               '"an operator needs a number on both sides", ...')
+    digits = DigitSerializer(many=True, help_text="the digits read (of an expression: its digits only)")
+    symbols = SymbolSerializer(many=True, help_text="every symbol read, in reading order")
+
+
+class ModelReadingSerializer(ModelRefSerializer, ReadingSerializer):
+    pass
+
+
+class RecognizeResponse(ReadingSerializer):
     submission_id = serializers.IntegerField()
-    number = serializers.CharField()
-    sure = serializers.BooleanField(help_text="every digit is at least 90% likely (calibrated); when false the page "
-                                              "names the alternatives and asks")
-    digits = DigitSerializer(many=True)
     model = ModelRefSerializer()
     fact = FactSerializer(allow_null=True)
     models = ModelReadingSerializer(many=True, required=False,

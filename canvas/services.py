@@ -1,4 +1,5 @@
-"""read_drawing(): a visitor's drawing -> the number read, stored as a submission, with a fact about it."""
+"""read_drawing(): a visitor's drawing -> the number or expression read, stored as a submission, with a fact about
+the number (an expression's whole result)."""
 from __future__ import annotations
 
 import logging
@@ -17,7 +18,7 @@ log = logging.getLogger(__name__)
 class Reading:
     submission: Submission
     recognition: Recognition
-    fact: dict
+    fact: dict | None
     compared: list[Recognition] = field(default_factory=list)      # the same drawing read by other models
 
 
@@ -41,5 +42,5 @@ def read_drawing(*, raw: bytes, visitor: str, fact_kind: str, drawing: int | Non
     else:
         submission = submission_reread(submission_id=drawing, visitor=visitor, raw=raw,
                                        image_format=recognition.image_format, recognition=recognition)
-    return Reading(submission=submission, recognition=recognition,
-                   fact=fact_for(number=int(recognition.number), kind=fact_kind), compared=compared)
+    fact = None if recognition.number is None else fact_for(number=int(recognition.number), kind=fact_kind)
+    return Reading(submission=submission, recognition=recognition, fact=fact, compared=compared)
