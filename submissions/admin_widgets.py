@@ -6,6 +6,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from recognizer.inputs import png_data_url
+from recognizer.services import SYMBOL_CLASSES
 
 from .models import Submission
 from .services import label_history
@@ -25,20 +26,25 @@ def inputs_html(submission: Submission, *, size: int = 112) -> SafeString:
 
 
 def probability_bars_html(submission: Submission) -> SafeString:
-    """Per digit read, a bar per class 0-9 as wide as its probability; the chosen class is highlighted.
-    The bars are SVG rectangles sized by attributes: the CSP allows no style attributes."""
+    """Per digit read (per symbol of an expression), a bar per class as wide as its probability; the most likely
+    class is highlighted. The bars are SVG rectangles sized by attributes: the CSP allows no style attributes."""
     blocks = []
     for position, reading in enumerate(submission.digits, start=1):
+        expression = "symbol" in reading
+        classes = SYMBOL_CLASSES if expression else [str(d) for d in range(10)]
+        best = max(range(len(reading["probabilities"])), key=lambda k: reading["probabilities"][k])
         rows = format_html_join(
             "", '<div class="probability"><span class="probability-digit">{}</span>'
                 '<svg class="probability-bar" viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true">'
                 '<rect class="probability-track" width="100" height="10"/>'
                 '<rect class="probability-fill{}" width="{}" height="10"/></svg>'
                 '<span>{}</span></div>',
-            ((d, " chosen" if d == reading["digit"] else "", f"{p * 100:.1f}", f"{p:.1%}")
-             for d, p in enumerate(reading["probabilities"])))
-        blocks.append(format_html('<div class="probabilities"><strong>digit {}: {}</strong> ({}){}</div>',
-                                  position, reading["digit"], f'{reading["confidence"]:.1%}', rows))
+            ((classes[k], " chosen" if k == best else "", f"{p * 100:.1f}", f"{p:.1%}")
+             for k, p in enumerate(reading["probabilities"])))
+        blocks.append(format_html('<div class="probabilities"><strong>{} {}: {}</strong> ({}){}</div>',
+                                  "symbol" if expression else "digit", position,
+                                  reading["symbol"] if expression else reading["digit"],
+                                  f'{reading["confidence"]:.1%}', rows))
     return mark_safe("".join(blocks))  # each block was built by format_html
 
 

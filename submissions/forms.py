@@ -4,11 +4,12 @@ from django import forms
 from digitsite.domain import Invalid
 
 from .labels import staff_label
+from .models import MAX_READING
 
 
 class LabelForm(forms.Form):
-    label = forms.CharField(required=False, max_length=16, label="Number",
-                            widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric",
+    label = forms.CharField(required=False, max_length=MAX_READING, label="Number or expression",
+                            widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text",
                                                           "autofocus": True, "size": 10}))
 
     def clean(self):

@@ -8,11 +8,12 @@ from __future__ import annotations
 import re
 
 from digitsite.domain import Invalid
+from recognizer.expression import OPERATORS, normalise_typed
 
-from .models import MAX_LABEL_DIGITS
+from .models import MAX_LABEL_DIGITS, MAX_READING
 
 LABEL_PATTERN = re.compile(rf"\A[0-9]{{1,{MAX_LABEL_DIGITS}}}\Z")
-LABEL_RULE = f"A label is the number as 1 to {MAX_LABEL_DIGITS} digits, like 47."
+LABEL_RULE = f"A label is the number as 1 to {MAX_LABEL_DIGITS} digits, like 47, or the expression, like 12+7x3."
 EXCLUDE_WORD = "x"          # what staff type instead of a number for a drawing that is not one
 EXCLUDE_HINT = f'Type "{EXCLUDE_WORD}" to exclude the drawing from training.'
 FEEDBACK_RULE = 'Send either {"correct": true} or {"label": "47"}.'
@@ -20,11 +21,16 @@ WRONG_NEEDS_LABEL = 'If the reading was wrong, send the number you drew: {"label
 
 
 def clean_label(value) -> str:
-    """The label as stored: digits only, surrounding spaces dropped. Raises Invalid("invalid_label")."""
+    """The label as stored: a number's digits, or an expression in the symbols a reading uses (12+7x3 and 12+7*3
+    are 12+7×3), surrounding spaces dropped. Raises Invalid("invalid_label")."""
     value = str(value).strip()
-    if not LABEL_PATTERN.fullmatch(value):
+    if LABEL_PATTERN.fullmatch(value):
+        return value
+    expression = normalise_typed(value)
+    if (expression is None or len(expression) > MAX_READING or not any(op in expression for op in OPERATORS)
+            or not any(ch.isdigit() for ch in expression)):
         raise Invalid("invalid_label", LABEL_RULE)
-    return value
+    return expression
 
 
 def means_exclude(value) -> bool:

@@ -5,9 +5,10 @@ from django.db import models
 from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, Length
 
-from recognizer.services import MAX_DIGITS
+from recognizer.services import MAX_DIGITS, MAX_SYMBOLS
 
 MAX_LABEL_DIGITS = MAX_DIGITS  # a label is a number the recognizer could have read
+MAX_READING = MAX_SYMBOLS      # ... or an expression: what is read and what a label says fit in this many symbols
 
 
 class LabelSource(models.TextChoices):
@@ -54,7 +55,8 @@ class Submission(models.Model):
     image = models.FileField(upload_to="submissions/%Y/%m/%d/")
     inputs = models.BinaryField(help_text="uint8 array (digits, 28, 28): what the network saw")
     digit_count = models.PositiveSmallIntegerField()
-    number = models.CharField(max_length=16, db_index=True)
+    number = models.CharField(max_length=MAX_READING, db_index=True,
+                              help_text="what was read: the number, or the expression's symbols (12+7×3)")
     digits = models.JSONField(help_text="per digit: digit, confidence, probabilities, box")
     min_confidence = models.FloatField(db_index=True)
     model_version = models.CharField(max_length=64, db_index=True)
@@ -82,8 +84,8 @@ class Label(models.Model):
     """What a drawing really shows, as a visitor or a staff member said; rows are only ever added (audit trail)."""
 
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="labels")
-    value = models.CharField(max_length=MAX_LABEL_DIGITS, blank=True,
-                             help_text="the number as digits; empty when excluded")
+    value = models.CharField(max_length=MAX_READING, blank=True,
+                             help_text="the number as digits, or the expression (12+7×3); empty when excluded")
     excluded = models.BooleanField(default=False, help_text="not a number: keep out of training")
     source = models.CharField(max_length=8, choices=LabelSource.choices)
     # PROTECT: a staff member who labelled stays in the audit trail; deactivate them instead of deleting.

@@ -3,8 +3,8 @@ from rest_framework import serializers
 
 from digitsite.domain import Invalid
 
-from .labels import LABEL_PATTERN, LABEL_RULE, feedback_label
-from .models import MAX_LABEL_DIGITS
+from .labels import LABEL_RULE, clean_label, feedback_label
+from .models import MAX_READING
 
 
 class OptionalBooleanField(serializers.BooleanField):
@@ -13,11 +13,16 @@ class OptionalBooleanField(serializers.BooleanField):
 
 
 class FeedbackRequest(serializers.Serializer):
-    label = serializers.RegexField(LABEL_PATTERN, required=False, max_length=MAX_LABEL_DIGITS,
-                                   error_messages={"invalid": LABEL_RULE, "max_length": LABEL_RULE,
-                                                   "blank": LABEL_RULE},
-                                   help_text="the number the visitor meant, as digits")
+    label = serializers.CharField(required=False, max_length=MAX_READING,
+                                  error_messages={"invalid": LABEL_RULE, "max_length": LABEL_RULE, "blank": LABEL_RULE},
+                                  help_text="the number the visitor meant, as digits, or the expression (12+7x3)")
     correct = OptionalBooleanField(required=False, help_text="true: the number read is what was drawn")
+
+    def validate_label(self, value: str) -> str:
+        try:
+            return clean_label(value)
+        except Invalid as exc:
+            raise serializers.ValidationError(exc.message) from None
 
     def validate(self, data):
         try:
@@ -30,7 +35,7 @@ class FeedbackRequest(serializers.Serializer):
 class LabelResponse(serializers.Serializer):
     id = serializers.IntegerField()
     submission_id = serializers.IntegerField()
-    label = serializers.CharField(source="value", help_text="the number as digits")
+    label = serializers.CharField(source="value", help_text="the number as digits, or the expression")
     source = serializers.CharField()
     number = serializers.CharField(source="submission.number", help_text="what the network read")
     correct = serializers.SerializerMethodField(help_text="the label is the number read")

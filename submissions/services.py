@@ -80,10 +80,12 @@ def _save_image(raw: bytes, image_format: str) -> str:
 
 
 def _reading(recognition: Recognition) -> dict:
-    """A submission's fields that come from reading its drawing."""
-    return {"inputs": inputs_to_bytes(recognition.inputs), "digit_count": len(recognition.digits),
-            "number": recognition.number, "digits": [d.as_dict() for d in recognition.digits],
-            "min_confidence": min(d.confidence for d in recognition.digits), "model_version": recognition.version}
+    """A submission's fields that come from reading its drawing: per symbol (a plain number's are its digits) what
+    was read and the input, and the reading as text (the number, or the expression's symbols)."""
+    readings = recognition.symbols if recognition.kind == "expression" else recognition.digits
+    return {"inputs": inputs_to_bytes(recognition.inputs), "digit_count": len(readings),
+            "number": recognition.read, "digits": [r.as_dict() for r in readings],
+            "min_confidence": min(r.confidence for r in readings), "model_version": recognition.version}
 
 
 def unreferenced_files(*, older_than_seconds: float = 3600) -> list[str]:
@@ -209,7 +211,8 @@ def labelled_digits(*, include_visitor_labels: bool) -> tuple[np.ndarray, np.nda
     """Training data from labelled drawings: inputs uint8 (N, 28, 28), labels uint8 (N,), submission_ids int64 (N,).
 
     One row per digit, in submission id order. A drawing counts when its current label (staff only, unless
-    `include_visitor_labels`) is not excluded and has as many digits as were segmented, so the digits pair up.
+    `include_visitor_labels`) is not excluded and has as many symbols as were segmented, so they pair up; of an
+    expression only the digits are taken (the operators are not the digit reader's to learn).
     """
     value = "current_value" if include_visitor_labels else "staff_value"
     labelled = (Submission.objects.with_labels()
@@ -218,9 +221,11 @@ def labelled_digits(*, include_visitor_labels: bool) -> tuple[np.ndarray, np.nda
                 .order_by("id").only("id", "inputs", "digit_count"))
     inputs, labels, ids = [], [], []
     for submission in labelled.iterator(chunk_size=500):
-        inputs.append(submission.input_bytes())
-        labels.append(np.array([int(ch) for ch in getattr(submission, value)], dtype=np.uint8))
-        ids.append(np.full(submission.digit_count, submission.pk, dtype=np.int64))
+        label = getattr(submission, value)
+        digits = [i for i, ch in enumerate(label) if ch.isdigit()]
+        inputs.append(submission.input_bytes()[digits])
+        labels.append(np.array([int(label[i]) for i in digits], dtype=np.uint8))
+        ids.append(np.full(len(digits), submission.pk, dtype=np.int64))
     if not inputs:
         return np.zeros((0, 28, 28), np.uint8), np.zeros(0, np.uint8), np.zeros(0, np.int64)
     return np.concatenate(inputs), np.concatenate(labels), np.concatenate(ids)

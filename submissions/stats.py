@@ -54,6 +54,8 @@ def compute_stats() -> Stats:
             mismatches += 1
             continue
         for read, true in zip(number, label):
+            if not (read.isdigit() and true.isdigit()):    # an expression's operators: not the digit reader's
+                continue
             digits[int(true)].total += 1
             digits[int(true)].right += read == true
             confusion[int(true)][int(read)] += 1

@@ -111,7 +111,7 @@ def test_the_relabel_form_saves_a_staff_label_and_returns_to_the_drawing(client,
 def test_the_relabel_form_refuses_a_bad_label(client):
     submission = make_submission("42")
     response = client.post(f"{CHANGELIST}{submission.pk}/relabel/", {"label": "forty"}, follow=True)
-    assert "A label is the number as 1 to 8 digits, like 47." in response.content.decode()
+    assert "A label is the number as 1 to 8 digits, like 47, or the expression, like 12+7x3." in response.content.decode()
     assert not Label.objects.exists()
 
 

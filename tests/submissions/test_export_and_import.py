@@ -84,17 +84,17 @@ def test_import_records_staff_labels_from_every_row(tmp_path, staff, capsys):
 
 def test_import_is_all_or_nothing_and_reports_each_bad_line(tmp_path, staff):
     a = make_submission("42")
-    path = write_csv(tmp_path, f"submission_id,label\n{a.pk},47\n999,3\n{a.pk},4-7\nabc,1\n{a.pk}\n{a.pk},123456789\n")
+    path = write_csv(tmp_path, f"submission_id,label\n{a.pk},47\n999,3\n{a.pk},4a7\nabc,1\n{a.pk}\n{a.pk},123456789\n")
     with pytest.raises(CommandError) as caught:
         call_command("import_labels", path, "--by", "labeller")
     assert str(caught.value).splitlines() == [
         "nothing imported:",
         "line 3: unknown submission id 999",
-        "line 4: bad label '4-7': A label is the number as 1 to 8 digits, like 47. "
+        "line 4: bad label '4a7': A label is the number as 1 to 8 digits, like 47, or the expression, like 12+7x3. "
         'Type "x" to exclude the drawing from training.',
         "line 5: bad submission id 'abc'",
         "line 6: expected 2 columns (submission_id,label), got 1",
-        "line 7: bad label '123456789': A label is the number as 1 to 8 digits, like 47. "
+        "line 7: bad label '123456789': A label is the number as 1 to 8 digits, like 47, or the expression, like 12+7x3. "
         'Type "x" to exclude the drawing from training.',
     ]
     assert not Label.objects.exists()

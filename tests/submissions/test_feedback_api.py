@@ -88,10 +88,10 @@ def test_an_unknown_drawing_is_a_404_in_the_one_error_shape(visitor_client):
     ({}, 'Send either {"correct": true} or {"label": "47"}.'),
     ({"label": "47", "correct": True}, 'Send either {"correct": true} or {"label": "47"}.'),
     ({"correct": False}, 'If the reading was wrong, send the number you drew: {"label": "47"}.'),
-    ({"label": "4a"}, "label: A label is the number as 1 to 8 digits, like 47."),
-    ({"label": ""}, "label: A label is the number as 1 to 8 digits, like 47."),
-    ({"label": "123456789"}, "label: A label is the number as 1 to 8 digits, like 47."),
-    ({"label": "-4"}, "label: A label is the number as 1 to 8 digits, like 47."),
+    ({"label": "4a"}, "label: A label is the number as 1 to 8 digits, like 47, or the expression, like 12+7x3."),
+    ({"label": ""}, "label: A label is the number as 1 to 8 digits, like 47, or the expression, like 12+7x3."),
+    ({"label": "123456789"}, "label: A label is the number as 1 to 8 digits, like 47, or the expression, like 12+7x3."),
+    ({"label": "4.5"}, "label: A label is the number as 1 to 8 digits, like 47, or the expression, like 12+7x3."),
     ({"correct": "maybe"}, "correct: Must be a valid boolean."),
 ])
 def test_it_rejects_a_bad_body(visitor_client, body, message):

@@ -66,7 +66,7 @@ def test_a_bad_label_shows_the_same_drawing_again_with_the_error(client, queue):
     response = client.post(REVIEW, {"submission": queue["unsure"].pk, "label": "7a"})
     assert response.status_code == 400
     assert shown(response) == queue["unsure"].pk
-    assert "A label is the number as 1 to 8 digits, like 47." in response.content.decode()
+    assert "A label is the number as 1 to 8 digits, like 47, or the expression, like 12+7x3." in response.content.decode()
     assert not Label.objects.filter(submission=queue["unsure"]).exists()
 
 
