@@ -4,14 +4,17 @@ from django.views.decorators.csrf import ensure_csrf_cookie
 
 from facts.models import NumberFact
 from recognizer.serving import ARCHS, ModelUnavailable, available_archs, get_model
-from submissions.models import MAX_LABEL_DIGITS
+from recognizer.services import SYMBOL_CLASSES
+from submissions.models import MAX_LABEL_DIGITS, MAX_READING
 
 from .serializers import DEFAULT_FACT_KIND
 
 
 @ensure_csrf_cookie
 def index(request):
-    return render(request, "index.html", {"max_digits": MAX_LABEL_DIGITS, "fact_kinds": NumberFact.Kind.values,
+    return render(request, "index.html", {"max_digits": MAX_LABEL_DIGITS, "max_reading": MAX_READING,
+                                          "symbol_classes": "".join(SYMBOL_CLASSES),
+                                          "fact_kinds": NumberFact.Kind.values,
                                           "default_fact_kind": DEFAULT_FACT_KIND, "compare_models": compare_models()})
 
 

@@ -293,22 +293,59 @@
     const readings = Object.fromEntries((result.models || []).map((m) => [m.arch, m]));
     for (const row of compareRows) {
       const reading = readings[row.dataset.arch];
-      row.querySelector(".compare-reads").textContent = reading ? reading.number : "–";
+      row.querySelector(".compare-reads").textContent = reading ? shownReading(reading) : "–";
       row.querySelector(".compare-sure").textContent = reading ? (reading.sure ? "sure" : "not sure") : "–";
     }
   }
 
+  // What was read as people write it: "12 + 7 × 3", a leading minus kept on its number ("−5 + 2").
+  function spaced(expression) {
+    const tokens = expression.match(/[0-9]+|[^0-9]/g) || [];
+    if (tokens[0] === "-" && tokens.length > 1) tokens.splice(0, 2, `−${tokens[1]}`);
+    return tokens.map((t) => (t === "-" ? "−" : t)).join(" ");
+  }
+
+  function shownReading(result) {
+    if (result.kind !== "expression") return result.number;
+    return `${spaced(result.expression)} = ${result.result ?? "?"}`;
+  }
+
   function showReading(result) {
-    const sure = result.digits.reduce((product, d) => product * d.confidence, 1);
-    numberOut.textContent = result.number;
+    const expression = result.kind === "expression";
+    const parts = expression ? result.symbols : result.digits;
+    const sure = parts.reduce((product, d) => product * d.confidence, 1);
+    numberOut.textContent = shownReading(result);
     confidenceOut.textContent = `${percent(sure)} sure`;
-    showDoubt(result);
+    if (expression) {
+      doubtOut.hidden = !result.problem;
+      doubtOut.textContent = result.problem ? `No result: ${result.problem}.` : "";
+    } else {
+      showDoubt(result);
+    }
     showComparison(result);
-    digitList.replaceChildren(...result.digits.map(digitItem));
+    digitList.replaceChildren(...(expression ? result.symbols.map(symbolItem) : result.digits.map(digitItem)));
     showFact(result.fact);
     askForFeedback(result.submission_id);
     showReadingParts(true);
-    say(`Read ${result.number}, ${percent(sure)} sure.`, { spokenOnly: true });
+    say(`Read ${shownReading(result)}, ${percent(sure)} sure.`, { spokenOnly: true });
+  }
+
+  // The classes a symbol's probabilities are over come from the server, one character each.
+  const SYMBOL_CLASSES = Array.from(document.getElementById("app").dataset.symbolClasses || "");
+  const SYMBOL_ROWS = 4;    // the likeliest classes shown for a symbol of an expression
+
+  function symbolItem(s, index) {
+    const item = digitTemplate.content.firstElementChild.cloneNode(true);
+    const image = item.querySelector("img");
+    image.src = s.input;
+    image.alt = `What the networks saw for symbol ${index + 1}: a 28 by 28 pixel image`;
+    item.querySelector(".digit-value").textContent = s.symbol;
+    item.querySelector(".digit-confidence").textContent = `${percent(s.confidence)} sure`;
+    const probs = item.querySelector(".probs");
+    probs.setAttribute("aria-label", `Likeliest symbols for symbol ${index + 1}`);
+    const ranked = s.probabilities.map((p, k) => [k, p]).sort((a, b) => b[1] - a[1]).slice(0, SYMBOL_ROWS);
+    probs.replaceChildren(...ranked.map(([k, p], rank) => probabilityRow(SYMBOL_CLASSES[k] ?? k, p, rank === 0)));
+    return item;
   }
 
   function digitItem(d, index) {
@@ -379,10 +416,13 @@
 
   // ---- feedback ------------------------------------------------------------------------------
 
-  // The most digits a label may have comes from the server (data-max-digits), like the form's pattern.
+  // The most digits a label may have comes from the server (data-max-digits), like the form's pattern. A sum is
+  // typed with + - x * / or the signs themselves (12+7x3); the server says whether it is one.
   const MAX_DIGITS = Number(feedback.dataset.maxDigits);
-  const LABEL = new RegExp(`^[0-9]{1,${MAX_DIGITS}}$`);
-  const LABEL_RULE = `Type the number you drew, as 1 to ${MAX_DIGITS} digits, like 47.`;
+  const NUMBER = new RegExp(`^[0-9]{1,${MAX_DIGITS}}$`);
+  const SUM = /^(?=.*[0-9])(?=.*[-+−×xX*·/÷:])[-+−×xX*·/÷:=0-9 ]+$/;
+  const LABEL = { test: (text) => NUMBER.test(text) || SUM.test(text) };
+  const LABEL_RULE = `Type the number you drew, as 1 to ${MAX_DIGITS} digits, like 47, or the sum, like 12+7x3.`;
 
   function forgetFeedback() {
     feedback.replaceChildren();

@@ -295,11 +295,11 @@ def test_the_feedback_fits_a_phone_and_says_what_went_wrong(phone, tmp_path):
     phone.get_by_role("button", name="Wrong").tap()
     answer = phone.get_by_role("textbox", name="It was")
     expect(answer).to_be_focused()
-    expect(answer).to_have_attribute("inputmode", "numeric")
-    answer.fill("4x")
+    expect(answer).to_have_attribute("inputmode", "text")
+    answer.fill("4a")
     answer.press("Enter")
     expect(phone.get_by_role("status").filter(has_text="digits")).to_have_text(
-        "Type the number you drew, as 1 to 8 digits, like 47.")
+        "Type the number you drew, as 1 to 8 digits, like 47, or the sum, like 12+7x3.")
     expect(answer).to_have_attribute("aria-invalid", "true")
     assert has_no_horizontal_scroll(phone)
     for control in (phone.get_by_role("button", name="Right"), phone.get_by_role("button", name="Wrong"), answer,
