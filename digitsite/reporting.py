@@ -31,11 +31,13 @@ def logging_config(log_format: str, level: str) -> dict:
 
 
 def init_sentry(dsn: str | None) -> None:
-    """With a DSN, errors of requests, Celery tasks and error log records go to Sentry (no visitor data: no PII)."""
+    """With a DSN, errors of requests, Celery tasks and error log records go to Sentry, without the visitor's data:
+    no cookies, addresses or users (no PII), and no request bodies (a drawing is the visitor's)."""
     if not dsn:
         return
     # Imported here: the SDK and its integrations take half a second to import, which no process without a DSN pays.
     import sentry_sdk
     from sentry_sdk.integrations.celery import CeleryIntegration
     from sentry_sdk.integrations.django import DjangoIntegration
-    sentry_sdk.init(dsn=dsn, integrations=[DjangoIntegration(), CeleryIntegration()], send_default_pii=False)
+    sentry_sdk.init(dsn=dsn, integrations=[DjangoIntegration(), CeleryIntegration()], send_default_pii=False,
+                    max_request_body_size="never")

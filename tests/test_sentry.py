@@ -15,7 +15,9 @@ import logging
 import django
 import sentry_sdk
 django.setup()
-print("sentry on" if sentry_sdk.get_client().is_active() else "sentry off")
+client = sentry_sdk.get_client()
+print(f"sentry on, pii {client.options['send_default_pii']}, request bodies {client.options['max_request_body_size']}"
+      if client.is_active() else "sentry off")
 logging.getLogger("digitsite.example").error("the drawing store is full")
 """
 
@@ -54,9 +56,10 @@ def log_an_error(**env) -> str:
     return result.stdout.strip()
 
 
-def test_with_sentry_dsn_a_logged_error_reaches_sentry(sentry):
+def test_with_sentry_dsn_a_logged_error_reaches_sentry_without_the_visitors_data(sentry):
     port = sentry.server_address[1]
-    assert log_an_error(SENTRY_DSN=f"http://publickey@127.0.0.1:{port}/42") == "sentry on"
+    assert log_an_error(SENTRY_DSN=f"http://publickey@127.0.0.1:{port}/42") == \
+        "sentry on, pii False, request bodies never"
     events = [body for path, body in sentry.received if path == "/api/42/envelope/" and b'"type":"event"' in body]
     assert len(events) == 1 and b"the drawing store is full" in events[0]
 
