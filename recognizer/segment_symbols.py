@@ -10,8 +10,8 @@ import numpy as np
 from .segment import (INK_LEVEL, SHORT_PIECE, SPECK_SHARE, Piece, TooComplex, _absorb_short_pieces,
                       _component_extents, _merge_overlapping, _overlap, label_components, piece_ink)
 
-DOT_SHARE = 0.002          # a round mark this big (of the largest area) may be a dot of ÷ or ·; smaller is a speck
-DOT_MIN_AREA = 4           # pixels at working size, whatever the drawing's size
+DOT_SHARE = 0.001          # a round mark this big (of the largest area) may be a dot of ÷ or ·; smaller is a speck
+DOT_MIN_AREA = 2           # pixels at working size (a wide canvas leaves a small dot two pixels)
 DOT_ASPECT = 3.0           # a dot is at most this much wider than tall, or taller than wide
 DOT_FILL = 0.35            # ... and fills at least this share of its box
 
