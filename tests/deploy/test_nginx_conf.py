@@ -3,8 +3,8 @@ import re
 import shutil
 import subprocess
 
-import pytest
 
+from tests.conftest import missing_service
 from tests.deploy.kit import DEPLOY
 
 # nginx -t opens the access log and creates these folders: here, not under /var/log/nginx and /var/lib/nginx.
@@ -14,8 +14,8 @@ TEMP_PATHS = ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
 def test_nginx_accepts_the_reverse_proxy_example(tmp_path):
     for program in ("nginx", "openssl"):
         if not shutil.which(program):
-            pytest.skip(f"{program} is not installed: checking deploy/nginx.conf takes `nginx -t` and a throwaway "
-                        "certificate (apt-get install nginx openssl)")
+            missing_service(f"{program} (checking deploy/nginx.conf takes `nginx -t` and a throwaway certificate: "
+                            "apt-get install nginx-light openssl)")
     subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
                     "-keyout", str(tmp_path / "key.pem"), "-out", str(tmp_path / "cert.pem")],
                    check=True, capture_output=True)
