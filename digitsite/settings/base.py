@@ -3,7 +3,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
 
 from digitsite.reporting import init_sentry, logging_config
 
@@ -99,10 +98,7 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 # database serves every drawing; see deploy/README.md). Any other Django storage is a STORAGES setting away.
 DRAWING_STORAGES = {"filesystem": "django.core.files.storage.FileSystemStorage",
                     "database": "submissions.storage.DatabaseStorage"}
-DRAWINGS_STORAGE = env_str("DRAWINGS_STORAGE", "filesystem")
-if DRAWINGS_STORAGE not in DRAWING_STORAGES:
-    raise ImproperlyConfigured(f"DRAWINGS_STORAGE must be one of {', '.join(DRAWING_STORAGES)}, "
-                               f"not {DRAWINGS_STORAGE!r}")
+DRAWINGS_STORAGE = env_choice("DRAWINGS_STORAGE", "filesystem", tuple(DRAWING_STORAGES))
 STORAGES = {
     "default": {"BACKEND": DRAWING_STORAGES[DRAWINGS_STORAGE]},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

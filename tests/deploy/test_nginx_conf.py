@@ -3,7 +3,6 @@ import re
 import shutil
 import subprocess
 
-
 from tests.conftest import missing_service
 from tests.deploy.kit import DEPLOY
 
