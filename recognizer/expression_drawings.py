@@ -22,6 +22,7 @@ class Item:
     strokes: list[np.ndarray] | None = None
     line_strokes: list[np.ndarray] | None = None
     image: np.ndarray | None = None
+    image_scale: float = 1.15       # the image's side, in digit heights (MDAS symbols are framed like MNIST digits)
 
 
 def _wobbly(points, rng: np.random.Generator, wobble: float) -> np.ndarray:
@@ -94,7 +95,7 @@ def _line_extent(item: Item, height: float) -> tuple[float, float]:
         xs = np.concatenate(item.line_strokes)[:, 0] * height
         return float(xs.min()), float(xs.max())
     cols = np.flatnonzero(item.image.max(axis=0) > 40)
-    side = height * 1.15
+    side = height * item.image_scale
     return cols[0] / 28 * side, (cols[-1] + 1) / 28 * side
 
 
@@ -130,7 +131,7 @@ def render_expression(items: list[Item], *, canvas: tuple[int, int], rng: np.ran
             boxes.append((pts[:, 0].min() - pen / 2, pts[:, 1].min() - pen / 2,
                           pts[:, 0].max() + pen / 2, pts[:, 1].max() + pen / 2))
         else:
-            side = height * 1.15
+            side = height * item.image_scale
             top = y0 + height / 2 - side / 2
             glyph = Image.fromarray(item.image).resize((round(side * SUPERSAMPLE),) * 2, Image.Resampling.BICUBIC)
             big.paste(glyph, (round(origin * SUPERSAMPLE), round(top * SUPERSAMPLE)), glyph)

@@ -47,7 +47,7 @@ def operator_item(sources: Sources, rng: np.random.Generator, *, allow_equals: b
         symbol = choices[int(sources.strokes.integers(len(choices)))]
         return Item(symbol, line_strokes=operator_strokes(symbol, sources.strokes))
     k = int(rng.integers(len(sources.images)))
-    return Item(str(sources.image_symbols[k]), image=sources.images[k])
+    return Item(str(sources.image_symbols[k]), image=sources.images[k], image_scale=rng.uniform(0.75, 1.15))
 
 
 def digit_item(sources: Sources, rng: np.random.Generator) -> Item:

@@ -98,6 +98,54 @@ def operator_probabilities(inputs: np.ndarray, geometries: np.ndarray) -> np.nda
                                  temperature=float(meta.get("temperature", 1.0)))
 
 
+BINARY = [CLASSES.index(c) for c in ("+", "-", "×", "·", "÷", "/")]
+SIGN, EQUALS = CLASSES.index("-"), CLASSES.index("=")
+# The likeliest well-formed reading replaces the likeliest reading when at least this likely relative to it: a "+"
+# drawn at the end stays a dangling "+", while a slanted 1 half taken for a "/" in "/7" is read as the 1 of 17.
+WELL_FORMED_RATIO = 0.01
+
+
+def symbol_classes(probabilities: np.ndarray) -> np.ndarray:
+    """The class of each symbol (DIGIT or an operator class): the likeliest reading that is a well-formed expression
+    (numbers between operators, a leading minus, a trailing =) when it is at least WELL_FORMED_RATIO as likely as
+    the likeliest reading of each symbol alone, else that one (and the expression will name its problem)."""
+    logp = np.log(np.maximum(probabilities, 1e-12))
+    alone = logp.argmax(axis=1)
+    well_formed, score = _likeliest_well_formed(logp)
+    if well_formed is not None and score - logp.max(axis=1).sum() >= np.log(WELL_FORMED_RATIO):
+        return well_formed
+    return alone
+
+
+def _likeliest_well_formed(logp: np.ndarray) -> tuple[np.ndarray | None, float]:
+    """Viterbi over the states "after a digit", "after an operator", "after the =": the best classes and score."""
+    n = len(logp)
+    binary = logp[:, BINARY].max(axis=1)
+    binary_class = np.array(BINARY)[logp[:, BINARY].argmax(axis=1)]
+    after_digit, after_operator, after_equals = logp[0, DIGIT], logp[0, SIGN], -np.inf
+    back = []                  # per symbol from the second: (best previous state for "digit", for "operator")
+    for i in range(1, n):
+        digit_from = 0 if after_digit >= after_operator else 1
+        back.append(digit_from)
+        after_digit, after_operator, after_equals = (
+            max(after_digit, after_operator) + logp[i, DIGIT], after_digit + binary[i],
+            after_digit + logp[i, EQUALS] if i == n - 1 else -np.inf)
+    score = max(after_digit, after_equals)
+    if not np.isfinite(score):
+        return None, score
+    classes = np.zeros(n, int)
+    state = 0 if after_digit >= after_equals else 2
+    for i in range(n - 1, -1, -1):
+        if state == 2:
+            classes[i], state = EQUALS, 0
+        elif state == 1:
+            classes[i], state = (binary_class[i] if i else SIGN), 0
+        else:
+            classes[i] = DIGIT
+            state = back[i - 1] if i else 0
+    return classes, float(score)
+
+
 def accepts(probabilities: np.ndarray) -> bool:
     """A short mark or a dot stays a symbol of its own when the reader finds an operator more likely than not."""
     return float(probabilities[DIGIT]) < 0.5

@@ -105,12 +105,18 @@ class Cutout:
     operator_probabilities: np.ndarray | None
 
     @property
-    def operators(self) -> np.ndarray:
-        """Which symbols are operators, when the drawing is an expression: some are and some are digits."""
+    def classes(self) -> np.ndarray:
+        """Per symbol, operators.DIGIT or the operator class read (operators.symbol_classes), when the drawing is an
+        expression: some symbols are operators and some digits. Otherwise all DIGIT: a plain number."""
         if self.operator_probabilities is None:
-            return np.zeros(len(self.inputs), bool)
-        found = self.operator_probabilities.argmax(axis=1) != operators.DIGIT
-        return found if found.any() and not found.all() else np.zeros(len(found), bool)
+            return np.zeros(len(self.inputs), int)
+        found = operators.symbol_classes(self.operator_probabilities)
+        is_operator = found != operators.DIGIT
+        return found if is_operator.any() and not is_operator.all() else np.zeros(len(found), int)
+
+    @property
+    def operators(self) -> np.ndarray:
+        return self.classes != operators.DIGIT
 
 
 def digit_inputs(raw: bytes) -> tuple[np.ndarray, list[list[int]], str]:
@@ -180,7 +186,8 @@ def recognize_with(raw: bytes, *, archs: list[str | None]) -> list[Recognition]:
 
 def read_cutout(cutout: Cutout, *, arch: str | None = None) -> Recognition:
     """The digits read by the model of `arch`, the operators by the operator reader."""
-    is_operator = cutout.operators
+    classes = cutout.classes
+    is_operator = classes != operators.DIGIT
     digit_rows = np.flatnonzero(~is_operator)
     plain = read_inputs(cutout.inputs[digit_rows], [cutout.boxes[i] for i in digit_rows], cutout.image_format,
                         arch=arch)
@@ -191,7 +198,7 @@ def read_cutout(cutout: Cutout, *, arch: str | None = None) -> Recognition:
     symbols = []
     for i, (box, x, p) in enumerate(zip(cutout.boxes, cutout.inputs, found)):
         if is_operator[i]:
-            k = int(p[1:].argmax()) + 1
+            k = int(classes[i])
             symbol, confidence = operators.MEANS[operators.CLASSES[k]], float(p[k])
             probabilities = [0.0] * 10 + list(p[1:])
         else:
