@@ -1,5 +1,7 @@
 """Request and response shapes of POST /api/recognize/."""
+from django.core.validators import ProhibitNullCharactersValidator
 from rest_framework import serializers
+from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
 from facts.models import NumberFact
 from facts.serializers import FactSerializer
@@ -9,9 +11,19 @@ from recognizer.services import SYMBOL_CLASSES
 DEFAULT_FACT_KIND = NumberFact.Kind.TRIVIA.value
 
 
+class Base64Text(serializers.CharField):
+    """A CharField without the per-character Python validators (null and surrogate characters): a drawing's
+    base64 is a megabyte or more, and decode_base64 refuses anything that is not base64 in C anyway."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.validators = [v for v in self.validators if not isinstance(
+            v, (ProhibitNullCharactersValidator, ProhibitSurrogateCharactersValidator))]
+
+
 class RecognizeRequest(serializers.Serializer):
-    image = serializers.CharField(trim_whitespace=True, allow_blank=False,
-                                  help_text="A data URL (data:image/png;base64,...) or bare base64 of PNG, JPEG or WebP")
+    image = Base64Text(trim_whitespace=True, allow_blank=False,
+                       help_text="A data URL (data:image/png;base64,...) or bare base64 of PNG, JPEG or WebP")
     fact_type = serializers.ChoiceField(choices=NumberFact.Kind.values, default=DEFAULT_FACT_KIND, required=False)
     drawing = serializers.IntegerField(required=False, min_value=1, max_value=10**18,
                                        help_text="the submission_id a previous reading of this same drawing gave you: "

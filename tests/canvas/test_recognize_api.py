@@ -1,6 +1,7 @@
 """POST /api/recognize/: what a visitor's browser sends, and what it gets back."""
 import base64
 import io
+import json
 import os
 
 import numpy as np
@@ -116,6 +117,13 @@ def test_it_rejects_a_body_that_is_not_json(api_client):
 
 def test_it_rejects_base64_that_does_not_decode(api_client):
     assert_error(post(api_client, {"image": "data:image/png;base64,@@@not*base64@@@"}), 400, "not_base64")
+
+
+@pytest.mark.parametrize("text", ["iVBOR\x00w0KGgo=", "\ud800iVBORw0KGgo=", "iVBORw0KGgo=é"])
+def test_null_surrogate_and_other_non_base64_characters_are_not_base64(api_client, text):
+    body = json.dumps({"image": text})       # ASCII JSON: a lone surrogate travels as its \\u escape
+    response = api_client.generic("POST", "/api/recognize/", body, content_type="application/json")
+    assert response.status_code == 400 and response.json()["error"]["code"] == "not_base64"
 
 
 def test_it_rejects_bytes_that_are_not_an_image(api_client):
