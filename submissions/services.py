@@ -214,6 +214,12 @@ def labelled_digits(*, include_visitor_labels: bool) -> tuple[np.ndarray, np.nda
     `include_visitor_labels`) is not excluded and has as many symbols as were segmented, so they pair up; of an
     expression only the digits are taken (the operators are not the digit reader's to learn).
     """
+    inputs, symbols, ids = labelled_symbols(include_visitor_labels=include_visitor_labels, digits=True)
+    return inputs, symbols.astype(np.uint8), ids
+
+
+def labelled_symbols(*, include_visitor_labels: bool, digits: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """As labelled_digits, the digits (`digits`) or else the operators of labelled expressions, labels as text."""
     value = "current_value" if include_visitor_labels else "staff_value"
     labelled = (Submission.objects.with_labels()
                 .filter(**{f"{value}__isnull": False}, current_excluded=False)
@@ -222,10 +228,10 @@ def labelled_digits(*, include_visitor_labels: bool) -> tuple[np.ndarray, np.nda
     inputs, labels, ids = [], [], []
     for submission in labelled.iterator(chunk_size=500):
         label = getattr(submission, value)
-        digits = [i for i, ch in enumerate(label) if ch.isdigit()]
-        inputs.append(submission.input_bytes()[digits])
-        labels.append(np.array([int(label[i]) for i in digits], dtype=np.uint8))
-        ids.append(np.full(len(digits), submission.pk, dtype=np.int64))
+        keep = [i for i, ch in enumerate(label) if ch.isdigit() == digits]
+        inputs.append(submission.input_bytes()[keep])
+        labels.append(np.array([label[i] for i in keep], dtype="<U1"))
+        ids.append(np.full(len(keep), submission.pk, dtype=np.int64))
     if not inputs:
-        return np.zeros((0, 28, 28), np.uint8), np.zeros(0, np.uint8), np.zeros(0, np.int64)
+        return np.zeros((0, 28, 28), np.uint8), np.zeros(0, "<U1"), np.zeros(0, np.int64)
     return np.concatenate(inputs), np.concatenate(labels), np.concatenate(ids)

@@ -33,6 +33,20 @@ def test_labelled_digits_pair_each_digit_with_its_current_label(drawings):
     assert np.array_equal(inputs, np.concatenate([first.input_bytes(), seven.input_bytes()]))
 
 
+def test_a_labelled_expression_gives_its_digits_to_the_digit_data_and_its_operators_to_the_export(staff, tmp_path):
+    drawing = make_submission("947", seed=9)
+    Submission.objects.filter(pk=drawing.pk).update(number="9-7")       # read as an expression of three symbols
+    submission_relabel(submission=drawing, label="9 x 4", by=staff)
+    inputs, labels, ids = labelled_digits(include_visitor_labels=False)
+    assert labels.tolist() == [9, 4] and ids.tolist() == [drawing.pk] * 2
+    assert np.array_equal(inputs, drawing.input_bytes()[[0, 2]])
+    out = tmp_path / "labelled.npz"
+    call_command("export_labelled", "--out", str(out), "--staff-only")
+    with np.load(out, allow_pickle=False) as f:
+        assert f["operator_labels"].tolist() == ["×"] and f["operator_submission_ids"].tolist() == [drawing.pk]
+        assert np.array_equal(f["operator_inputs"], drawing.input_bytes()[[1]])
+
+
 def test_labelled_digits_can_leave_visitor_labels_out(drawings):
     inputs, labels, ids = labelled_digits(include_visitor_labels=False)
     assert labels.tolist() == [4, 7] and ids.tolist() == [drawings["42"].pk] * 2 and inputs.shape == (2, 28, 28)
@@ -47,10 +61,11 @@ def test_labelled_digits_of_nothing_are_empty_arrays_of_the_right_shape():
 def test_the_export_round_trips_through_the_npz(drawings, tmp_path, capsys):
     out = tmp_path / "export" / "labelled.npz"
     call_command("export_labelled", "--out", str(out))
-    assert "wrote 3 digit(s) from 2 drawing(s)" in capsys.readouterr().out
+    assert "wrote 3 digit(s) and 0 operator(s) from 2 drawing(s)" in capsys.readouterr().out
     with np.load(out, allow_pickle=False) as f:
         exported = {key: f[key] for key in f.files}
-    assert set(exported) == {"inputs", "labels", "submission_ids"}
+    assert set(exported) == {"inputs", "labels", "submission_ids", "operator_inputs", "operator_labels",
+                             "operator_submission_ids"}
     for key, expected in zip(["inputs", "labels", "submission_ids"], labelled_digits(include_visitor_labels=True)):
         assert exported[key].dtype == expected.dtype and np.array_equal(exported[key], expected)
     stored = [Submission.objects.get(pk=pk).input_bytes() for pk in dict.fromkeys(exported["submission_ids"])]
