@@ -100,13 +100,16 @@ def labelled_pieces(items: list[Item], rng: np.random.Generator, *,
     symbols = [item.symbol for item in items]
     xs, gs, ys = [], [], []
 
-    def oracle(piece, line, piece_ink) -> bool:
-        box = [piece.left / scale, piece.top / scale, piece.right / scale, piece.bottom / scale]
-        label = _label(box, item_boxes, symbols)
-        whole = label == DIGIT or (label is not None and _covers(box, item_boxes, symbols))
-        if candidates and whole:
-            xs.append(to_mnist(piece_ink)); gs.append(operators.geometry(piece, line, piece_ink)); ys.append(label)
-        return label not in (None, DIGIT)
+    def oracle(marks, line, inks) -> list[bool]:
+        said = []
+        for piece, piece_ink in zip(marks, inks):
+            box = [piece.left / scale, piece.top / scale, piece.right / scale, piece.bottom / scale]
+            label = _label(box, item_boxes, symbols)
+            whole = label == DIGIT or (label is not None and _covers(box, item_boxes, symbols))
+            if candidates and whole:
+                xs.append(to_mnist(piece_ink)); gs.append(operators.geometry(piece, line, piece_ink)); ys.append(label)
+            said.append(label not in (None, DIGIT))
+        return said
     try:
         cutout = cut_out(raw, is_operator=oracle)
     except DrawingError:

@@ -23,7 +23,8 @@ class Line:
     middle: float
 
 
-IsOperator = Callable[[Piece, Line, np.ndarray], bool]     # the piece, its line, its ink
+# Asked once for all short marks and once for all lone dots: the pieces, their line, their inks -> yes or no each.
+IsOperator = Callable[[list[Piece], Line, list[np.ndarray]], list[bool]]
 
 
 def line_of(pieces: list[Piece]) -> Line:
@@ -59,9 +60,13 @@ def find_symbols(ink: np.ndarray, *, max_pieces: int,
     pieces = _merge_overlapping([to_piece(i) for i in np.flatnonzero(big)])
     line = line_of(pieces)
     tallest = max(p.height for p in pieces)
-    offer = lambda p: is_operator(p, line, piece_ink(ink, labels, p))     # noqa: E731
-    operators = [p for p in pieces if p.height < SHORT_PIECE * tallest
-                 and (not _dot_like(p, line) or _between(p, pieces)) and offer(p)]
+    def offer(marks: list[Piece]) -> list[Piece]:
+        if not marks:
+            return []
+        said = is_operator(marks, line, [piece_ink(ink, labels, p) for p in marks])
+        return [p for p, yes in zip(marks, said) if yes]
+    operators = offer([p for p in pieces if p.height < SHORT_PIECE * tallest
+                       and (not _dot_like(p, line) or _between(p, pieces))])
     rest = [p for p in pieces if not any(p is op for op in operators)]
     digits = _absorb_short_pieces(rest) if rest else []
     symbols = _place_dots([to_piece(i) for i in np.flatnonzero(dot)], digits, operators, offer)
@@ -80,7 +85,7 @@ def _place_dots(dots: list[Piece], digits: list[Piece], operators: list[Piece], 
         elif not any(_overlap(s, dot) > 0 for s in digits + operators):
             lone.append(dot)
     symbols = digits + operators
-    return symbols + [dot for dot in lone if _between(dot, symbols) and offer(dot)]
+    return symbols + offer([dot for dot in lone if _between(dot, symbols)])
 
 
 def _dot_like(piece: Piece, line: Line) -> bool:

@@ -1,5 +1,5 @@
 """Cutting an expression into symbols: operators of several pieces are one symbol, dots of ÷ and · are kept, specks
-elsewhere are still noise. `is_operator` here is a plain rule (every short mark offered is an operator), so what is
+elsewhere are still noise. `is_operator` here is a plain rule (every mark offered is an operator), so what is
 tested is the grouping, not the operator reader."""
 import numpy as np
 import pytest
@@ -11,7 +11,15 @@ from support.drawings import expression_ink
 
 
 
-def symbols_of(ink, is_operator=lambda piece, line, ink: True):
+def every_mark(marks, line, inks):
+    return [True] * len(marks)
+
+
+def no_mark(marks, line, inks):
+    return [False] * len(marks)
+
+
+def symbols_of(ink, is_operator=every_mark):
     pieces, _, line = find_symbols(prepare_ink(ink), max_pieces=96, is_operator=is_operator)
     return pieces, line
 
@@ -57,5 +65,5 @@ def test_specks_that_stand_between_nothing_or_sit_on_a_digit_are_still_noise():
 def test_when_no_mark_is_an_operator_the_pieces_are_those_of_a_plain_number():
     ink = prepare_ink(expression_ink("12-34"))
     digits, _ = find_digits(ink, max_pieces=96)
-    symbols, _, _ = find_symbols(ink, max_pieces=96, is_operator=lambda piece, line, ink: False)
+    symbols, _, _ = find_symbols(ink, max_pieces=96, is_operator=no_mark)
     assert [(p.left, p.right, p.top, p.bottom) for p in symbols] == [(p.left, p.right, p.top, p.bottom) for p in digits]
