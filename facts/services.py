@@ -25,6 +25,11 @@ FETCH_TASK = "facts.tasks.fetch_fact"
 # waiting for goes on running here, and its answer is stored by background work (_finish_in_background).
 _workers = futures.ThreadPoolExecutor(max_workers=8, thread_name_prefix="facts")
 _pending: set[futures.Future] = set()
+
+# Stored facts answered from this process's memory before the database: they change only when staff edit one,
+# which every process sees within FACT_CACHE_SECONDS. Bounded: emptied when it holds FACT_CACHE_SIZE answers.
+FACT_CACHE_SIZE = 10_000
+_known: dict[tuple[int, str], tuple[float, dict]] = {}
 _pending_lock = threading.Lock()
 
 
@@ -38,9 +43,12 @@ def fact_for(*, number: int, kind: str) -> dict:
     becomes a math fact. Never raises for the API's failures.
     """
     _check(number=number, kind=kind)
+    known = _known.get((number, kind))
+    if known is not None and time.monotonic() - known[0] < settings.FACT_CACHE_SECONDS:
+        return dict(known[1])
     stored = _api_facts().filter(number=number, kind=kind).first()
     if stored is not None:
-        return _shape(stored) if stored.found else _computed(number=number, kind=kind)
+        return _remember(stored)
     if not client.available():
         return _computed(number=number, kind=kind)
     call = _submit(client.fetch_fact, number=number, kind=kind)
@@ -52,7 +60,21 @@ def fact_for(*, number: int, kind: str) -> dict:
     except client.FactsUnavailable:
         return _computed(number=number, kind=kind)
     (fact,) = _store([answer])
-    return _shape(fact) if fact.found else _computed(number=number, kind=kind)
+    return _remember(fact)
+
+
+def _remember(fact: NumberFact) -> dict:
+    """The answer for a stored fact, kept in this process's memory for the next visitor who asks."""
+    answer = _shape(fact) if fact.found else _computed(number=fact.number, kind=fact.kind)
+    if len(_known) >= FACT_CACHE_SIZE:
+        _known.clear()
+    _known[(fact.number, str(fact.kind))] = (time.monotonic(), answer)
+    return dict(answer)
+
+
+def forget_known_facts() -> None:
+    """Empties this process's memory of stored facts (tests change the database under it)."""
+    _known.clear()
 
 
 def fact_fetch(*, number: int, kind: str) -> None:

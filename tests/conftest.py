@@ -10,6 +10,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from digitsite.background import wait_for_threads
+from facts.services import forget_known_facts
 from recognizer import serving
 from support import services
 
@@ -40,8 +41,10 @@ def isolated_files(settings, tmp_path):
     settings.MODEL_CACHE_DIR = tmp_path / "model_cache"
     settings.MEDIA_ROOT = tmp_path / "media"
     serving.forget_loaded_models()
+    forget_known_facts()
     yield
     serving.forget_loaded_models()
+    forget_known_facts()
 
 
 @pytest.fixture(autouse=True)

@@ -145,3 +145,13 @@ def test_the_largest_number_gets_a_fact():
 def test_it_refuses_a_number_or_kind_it_has_no_facts_for(number, kind):
     with pytest.raises(ValueError):
         fact_for(number=number, kind=kind)
+
+
+def test_a_stored_fact_is_answered_from_memory_until_its_time_is_up(numbers_api, settings, django_assert_num_queries):
+    settings.FACT_CACHE_SECONDS = 60
+    first = fact_for(number=7, kind="trivia")
+    NumberFact.objects.filter(number=7, kind="trivia").update(text="7 was edited by staff.")
+    with django_assert_num_queries(0):
+        assert fact_for(number=7, kind="trivia") == first
+    settings.FACT_CACHE_SECONDS = 0
+    assert fact_for(number=7, kind="trivia")["text"] == "7 was edited by staff."
