@@ -14,6 +14,7 @@ DOT_SHARE = 0.001          # a round mark this big (of the largest area) may be 
 DOT_MIN_AREA = 2           # pixels at working size (a wide canvas leaves a small dot two pixels)
 DOT_ASPECT = 3.0           # a dot is at most this much wider than tall, or taller than wide
 DOT_FILL = 0.35            # ... and fills at least this share of its box
+FAINT_INK = 0.12           # a dot this faint (a small one shrunk to working size) may still be the dot of a ÷
 
 
 @dataclass(frozen=True)
@@ -69,8 +70,35 @@ def find_symbols(ink: np.ndarray, *, max_pieces: int,
                        and (not _dot_like(p, line) or _between(p, pieces))])
     rest = [p for p in pieces if not any(p is op for op in operators)]
     digits = _absorb_short_pieces(rest) if rest else []
+    operators = _join_faint_dots(ink, labels, count, operators, line, max_pieces)
     symbols = _place_dots([to_piece(i) for i in np.flatnonzero(dot)], digits, operators, offer)
     return sorted(symbols, key=lambda p: (p.left + p.right) / 2), labels, line
+
+
+def _join_faint_dots(ink, labels, count, operators: list[Piece], line: Line, max_pieces: int) -> list[Piece]:
+    """The dots of a ÷ too faint for INK_LEVEL once shrunk: marks of at least FAINT_INK with no stronger ink, round
+    and dot-sized, above or below an operator's bar. They are added to `labels` (after `count`) to be seen."""
+    bars = [k for k, s in enumerate(operators) if s.width > s.height]
+    if not bars:
+        return operators
+    faint, n = label_components(ink >= FAINT_INK)
+    if n == 0 or n > 4 * max_pieces:
+        return operators
+    strong = np.zeros(n + 1, bool)
+    strong[faint[labels > 0]] = True
+    top, bottom, left, right, area = _component_extents(faint, n)
+    height, width = bottom - top + 1, right - left + 1
+    candidates = np.flatnonzero(~strong[1:] & (np.maximum(height, width) < 0.25 * line.height)
+                                & (np.maximum(height, width) <= DOT_ASPECT * np.minimum(height, width)))
+    operators = list(operators)
+    for j in candidates:
+        dot = Piece(int(left[j]), int(top[j]), int(right[j]) + 1, int(bottom[j]) + 1, int(area[j]), [count + 1 + int(j)])
+        near = [k for k in bars if _overlap(operators[k], dot) > 0 and abs(
+            (operators[k].top + operators[k].bottom - dot.top - dot.bottom) / 2) < 0.5 * line.height]
+        if near:
+            labels[faint == j + 1] = count + 1 + int(j)
+            operators[near[0]] = operators[near[0]].merged(dot)
+    return operators
 
 
 def _place_dots(dots: list[Piece], digits: list[Piece], operators: list[Piece], offer) -> list[Piece]:
