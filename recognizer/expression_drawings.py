@@ -106,9 +106,9 @@ def render_expression(items: list[Item], *, canvas: tuple[int, int], rng: np.ran
     w, h = canvas
     pen_share = pen_share if pen_share is not None else rng.uniform(0.06, 0.14)
     height = rng.uniform(0.3, 0.6) * h
-    gap_share = rng.uniform(0.12, 0.4)
+    gaps = [rng.uniform(0.15, 0.45) for _ in items[1:]] + [0.0]      # as synthetic_drawings.render_number spaces digits
     extents = [_line_extent(item, height) for item in items]
-    total = sum(r - left for left, r in extents) + gap_share * height * (len(items) - 1) + 2 * pen_share * height
+    total = sum(r - left for left, r in extents) + sum(gaps) * height + 2 * pen_share * height
     shrink = min(1.0, 0.95 * w / total)
     height *= shrink
     extents = [(left * shrink, r * shrink) for left, r in extents]
@@ -118,7 +118,7 @@ def render_expression(items: list[Item], *, canvas: tuple[int, int], rng: np.ran
     big = Image.new("L", (w * SUPERSAMPLE, h * SUPERSAMPLE), 0)
     draw = ImageDraw.Draw(big)
     boxes = []
-    for item, (left, right) in zip(items, extents):
+    for item, (left, right), gap in zip(items, extents, gaps):
         origin = x - left
         if item.strokes is not None:
             cr.draw_strokes(draw, item.strokes, origin=(origin * SUPERSAMPLE, y0 * SUPERSAMPLE),
@@ -138,7 +138,7 @@ def render_expression(items: list[Item], *, canvas: tuple[int, int], rng: np.ran
             rows, cols = np.flatnonzero(item.image.max(1) > 40), np.flatnonzero(item.image.max(0) > 40)
             boxes.append((origin + cols[0] / 28 * side, top + rows[0] / 28 * side,
                           origin + (cols[-1] + 1) / 28 * side, top + (rows[-1] + 1) / 28 * side))
-        x += right - left + gap_share * height
+        x += right - left + gap * height
     return np.asarray(big.resize((w, h), Image.Resampling.BOX), dtype=np.float32) / 255, boxes
 
 
