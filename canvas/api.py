@@ -32,8 +32,9 @@ class RecognizeView(APIView):
         drawing = form.validated_data.get("drawing")
         reading = read_drawing(raw=raw, visitor=visitor, fact_kind=form.validated_data["fact_type"], drawing=drawing,
                                compare=form.validated_data.get("models", []))
-        remember_visitor(request, visitor)
-        return Response(_answer(reading), status=status.HTTP_200_OK if drawing else status.HTTP_201_CREATED)
+        response = Response(_answer(reading), status=status.HTTP_200_OK if drawing else status.HTTP_201_CREATED)
+        remember_visitor(request, response, visitor)
+        return response
 
 
 def _answer(reading: Reading) -> dict:

@@ -1,11 +1,13 @@
-"""Session authentication that checks CSRF on every unsafe request that carries the session cookie.
+"""Session authentication that checks CSRF on every unsafe request that carries the session or visitor cookie.
 
 DRF's SessionAuthentication checks it only for logged-in users, so a cross-site form could act for an
-anonymous visitor (send feedback on their drawing). Here any request with the session cookie is checked,
-logged in or not; API clients that send no session cookie have nothing to forge and are not checked.
+anonymous visitor (send feedback on their drawing). Here any request with the session cookie or the visitor's
+cookie is checked, logged in or not; API clients that send neither have nothing to forge and are not checked.
 """
 from django.conf import settings
 from rest_framework import authentication, exceptions
+
+from digitsite import visitors
 
 
 class CsrfFailed(exceptions.PermissionDenied):
@@ -14,7 +16,8 @@ class CsrfFailed(exceptions.PermissionDenied):
 
 class CsrfSessionAuthentication(authentication.SessionAuthentication):
     def authenticate(self, request):
-        if settings.SESSION_COOKIE_NAME in request._request.COOKIES:
+        cookies = request._request.COOKIES
+        if settings.SESSION_COOKIE_NAME in cookies or visitors.COOKIE in cookies:
             self.enforce_csrf(request)
         user = getattr(request._request, "user", None)
         if not user or not user.is_active:

@@ -1,4 +1,4 @@
-"""CSRF: a request carrying the visitor's session cookie must carry the CSRF token too, logged in or not."""
+"""CSRF: a request carrying the visitor's cookie or a session cookie must carry the CSRF token too, logged in or not."""
 import pytest
 from rest_framework.test import APIClient
 
@@ -24,8 +24,8 @@ def test_an_api_client_without_a_session_cookie_needs_no_token(browser):
 
 
 def test_a_cross_site_post_with_the_anonymous_visitors_cookie_but_no_token_is_refused(browser):
-    submission_id = draw_seven(browser)       # the visitor now has a session cookie
-    assert "sessionid" in browser.cookies
+    submission_id = draw_seven(browser)       # the visitor now has their cookie
+    assert "visitor" in browser.cookies and "sessionid" not in browser.cookies
     response = browser.post(f"/api/submissions/{submission_id}/feedback/", "correct=true",
                             content_type="application/x-www-form-urlencoded", HTTP_ORIGIN="https://evil.example")
     assert response.status_code == 403
