@@ -147,8 +147,14 @@ def plain_accuracy(drawn) -> float:
 
 
 def picture(path: Path, count: int = 4) -> None:
-    """A few of the bench's drawings with what was read under each (the README's picture)."""
+    """A few of the bench's drawings, each with the symbols read (box, symbol, confidence) and the answer."""
     from PIL import Image, ImageDraw, ImageFont
+
+    def font(size):
+        try:
+            return ImageFont.truetype("DejaVuSans.ttf", size)       # has × and ÷; Pillow's own font has not
+        except OSError:
+            return ImageFont.load_default(size=size)
     rows = []
     for raw, _, _ in expressions(count):
         image = Image.open(io.BytesIO(raw)).convert("RGBA")
@@ -156,20 +162,22 @@ def picture(path: Path, count: int = 4) -> None:
         sheet.paste(image, mask=image.getchannel("A") if raw[:4] == b"\x89PNG" else None)
         reading = read(raw)
         draw = ImageDraw.Draw(sheet)
+        boxes = [s.box for s in getattr(reading, "symbols", [])]
         for s in getattr(reading, "symbols", []):
             x, y, w, h = s.box
             draw.rectangle((x - 3, y - 3, x + w + 3, y + h + 3), outline=(60, 120, 220), width=2)
-            draw.text((x, y + h + 6), f"{s.symbol} {s.confidence:.0%}", fill=(60, 120, 220),
-                      font=ImageFont.load_default(size=18))
+            draw.text((x, y + h + 6), f"{s.symbol} {s.confidence:.0%}", fill=(60, 120, 220), font=font(15))
+        top = max(0, min(y for _, y, _, _ in boxes) - 50) if boxes else 0
+        bottom = min(sheet.height, max(y + h for _, y, _, h in boxes) + 30) if boxes else sheet.height
         said = reading if isinstance(reading, str) else (
             f"read {reading.evaluation.expression} = {reading.evaluation.result or reading.evaluation.problem}")
-        draw.text((10, 8), said, fill=(200, 40, 40), font=ImageFont.load_default(size=24))
-        rows.append(sheet.crop((0, 0, sheet.width, sheet.height)))
-    width = max(r.width for r in rows)
-    out = Image.new("RGB", (width, sum(r.height for r in rows)), "white")
+        draw.text((10, top + 8), said, fill=(200, 40, 40), font=font(22))
+        rows.append(sheet.crop((0, top, sheet.width, bottom)))
+    out = Image.new("RGB", (max(r.width for r in rows), sum(r.height for r in rows)), "white")
     y = 0
     for r in rows:
-        out.paste(r, (0, y)); y += r.height
+        out.paste(r, (0, y))
+        y += r.height
     path.parent.mkdir(parents=True, exist_ok=True)
     out.save(path)
 
