@@ -100,7 +100,7 @@ def labelled_pieces(items: list[Item], rng: np.random.Generator, *,
     symbols = [item.symbol for item in items]
     xs, gs, ys = [], [], []
 
-    def oracle(marks, line, inks) -> list[bool]:
+    def oracle(marks, line, inks, where) -> list[bool]:
         said = []
         for piece, piece_ink in zip(marks, inks):
             box = [piece.left / scale, piece.top / scale, piece.right / scale, piece.bottom / scale]

@@ -146,6 +146,12 @@ def _likeliest_well_formed(logp: np.ndarray) -> tuple[np.ndarray | None, float]:
     return classes, float(score)
 
 
-def accepts(probabilities: np.ndarray) -> bool:
-    """A short mark or a dot stays a symbol of its own when the reader finds an operator more likely than not."""
-    return float(probabilities[DIGIT]) < 0.5
+def accepts(probabilities: np.ndarray, where: str) -> bool:
+    """A short mark or a dot stays a symbol of its own when the reader finds it more likely an operator than not,
+    and one that can stand there: at the start of the line only a minus (a sign), at its end only an =, and alone
+    nothing (a mark dangling beside a digit is more often a piece of it than an operator left hanging)."""
+    if where == "first":
+        return float(probabilities[SIGN]) >= 0.5
+    if where == "last":
+        return float(probabilities[EQUALS]) >= 0.5
+    return where == "between" and float(probabilities[DIGIT]) < 0.5

@@ -24,8 +24,9 @@ class Line:
     middle: float
 
 
-# Asked once for all short marks and once for all lone dots: the pieces, their line, their inks -> yes or no each.
-IsOperator = Callable[[list[Piece], Line, list[np.ndarray]], list[bool]]
+# Asked once for all short marks and once for all lone dots: the pieces, their line, their inks, and where each
+# stands ("between" symbols, "first", "last" or "alone" on its line) -> yes or no each.
+IsOperator = Callable[[list[Piece], Line, list[np.ndarray], list[str]], list[bool]]
 
 
 def line_of(pieces: list[Piece]) -> Line:
@@ -64,7 +65,8 @@ def find_symbols(ink: np.ndarray, *, max_pieces: int,
     def offer(marks: list[Piece]) -> list[Piece]:
         if not marks:
             return []
-        said = is_operator(marks, line, [piece_ink(ink, labels, p) for p in marks])
+        inks = [piece_ink(ink, labels, p) for p in marks]
+        said = is_operator(marks, line, inks, [_where(p, pieces) for p in marks])
         return [p for p, yes in zip(marks, said) if yes]
     operators = offer([p for p in pieces if p.height < SHORT_PIECE * tallest
                        and (not _dot_like(p, line) or _between(p, pieces))])
@@ -114,6 +116,12 @@ def _place_dots(dots: list[Piece], digits: list[Piece], operators: list[Piece], 
             lone.append(dot)
     symbols = digits + operators
     return symbols + offer([dot for dot in lone if _between(dot, symbols)])
+
+
+def _where(piece: Piece, others: list[Piece]) -> str:
+    centres = [(o.left + o.right) / 2 for o in others if o is not piece]
+    before, after = any(c < piece.left for c in centres), any(c > piece.right for c in centres)
+    return {(True, True): "between", (False, True): "first", (True, False): "last"}.get((before, after), "alone")
 
 
 def _dot_like(piece: Piece, line: Line) -> bool:

@@ -143,10 +143,10 @@ def cut_out(raw: bytes, *, is_operator: IsOperator | None = None) -> Cutout:
     drawing = prepare(raw)
     installed = is_operator is None and operators.served() is not None
     if installed:
-        def is_operator(marks, line, inks) -> list[bool]:
+        def is_operator(marks, line, inks, where) -> list[bool]:
             found = operators.operator_probabilities(np.stack([to_mnist(ink) for ink in inks]), np.stack(
                 [operators.geometry(p, line, ink) for p, ink in zip(marks, inks)]))
-            return [operators.accepts(p) for p in found]
+            return [operators.accepts(p, w) for p, w in zip(found, where)]
     try:
         if is_operator is not None:
             pieces, labels, line = find_symbols(drawing.ink, max_pieces=MAX_PIECES, is_operator=is_operator)

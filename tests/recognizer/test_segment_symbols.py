@@ -11,11 +11,11 @@ from support.drawings import expression_ink
 
 
 
-def every_mark(marks, line, inks):
+def every_mark(marks, line, inks, where):
     return [True] * len(marks)
 
 
-def no_mark(marks, line, inks):
+def no_mark(marks, line, inks, where):
     return [False] * len(marks)
 
 
@@ -60,6 +60,16 @@ def test_specks_that_stand_between_nothing_or_sit_on_a_digit_are_still_noise():
     ink[top - 14:top - 8, left + 4:left + 10] = 1.0   # a speck just above the 4
     pieces, _ = symbols_of(ink)
     assert len(pieces) == 2
+
+
+def test_each_mark_is_offered_with_where_it_stands_on_the_line():
+    offered = []
+
+    def note(marks, line, inks, where):
+        offered.extend(where)
+        return [True] * len(marks)
+    symbols_of(expression_ink("-4-5="), is_operator=note)
+    assert offered == ["first", "between", "last"]
 
 
 def test_when_no_mark_is_an_operator_the_pieces_are_those_of_a_plain_number():
