@@ -20,7 +20,8 @@ LOCAL_POSTGRES = ("127.0.0.1", 5432)
 
 def make_run(database_url: str) -> tuple[int, list[str]]:
     """`make run` in this checkout, its virtualenv taken as installed; the lines it prints that are not make's own."""
-    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "MAKEFLAGS")}
+    env = {k: v for k, v in os.environ.items()     # a user's shell: not inside `make test`
+           if k not in ("DJANGO_SETTINGS_MODULE", "MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
     result = subprocess.run(["make", "-s", "-o", f"{VENV}/.installed", f"VENV={VENV}", "run"], cwd=ROOT,
                             env={**env, "DATABASE_URL": database_url}, capture_output=True, text=True, timeout=120)
     lines = (result.stdout + result.stderr).splitlines()
