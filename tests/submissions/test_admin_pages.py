@@ -131,3 +131,14 @@ def test_a_staff_member_who_labelled_cannot_be_deleted_from_the_audit_trail(staf
     submission_relabel(submission=make_submission("4"), label="4", by=staff)
     with pytest.raises(ProtectedError):
         staff.delete()
+
+
+def test_a_drawn_sums_page_shows_each_symbol_with_its_probabilities_and_takes_a_typed_sum(client, api_client):
+    from support.drawings import data_url, expression_drawing
+    body = api_client.post("/api/recognize/", {"image": data_url(expression_drawing("9-4"))}, format="json").json()
+    submission_id = body["submission_id"]
+    page = client.get(f"{CHANGELIST}{submission_id}/change/").content.decode()
+    assert "<strong>symbol 2: -</strong>" in page and "<strong>symbol 3: 4</strong>" in page
+    assert page.count('class="probability-digit">×<') == 3          # every symbol has a bar for each class
+    response = client.post(f"{CHANGELIST}{submission_id}/relabel/", {"label": "9 - 4"})
+    assert response.status_code == 302 and Label.objects.get().value == "9-4"
