@@ -23,6 +23,7 @@ SHAPES = {
     "3": {"width": 0.6, "strokes": [[(0.05, 0.1), (0.45, 0.0), (0.9, 0.12), (0.9, 0.35), (0.45, 0.48), (0.95, 0.62),
                                      (0.95, 0.88), (0.5, 1.0), (0.0, 0.9)]]},
     "4": {"width": 0.65, "strokes": [[(0.7, 0.0), (0.0, 0.65), (1.0, 0.65)], [(0.72, 0.3), (0.72, 1.0)]]},
+    "+": {"width": 0.5, "strokes": [[(0.0, 0.5), (1.0, 0.5)], [(0.5, 0.25), (0.5, 0.75)]]},
     "0": {"width": 0.6, "strokes": [[(0.5 + 0.5 * math.sin(2 * math.pi * i / 24),
                                        0.5 - 0.5 * math.cos(2 * math.pi * i / 24)) for i in range(25)]]},
 }
@@ -168,6 +169,21 @@ def test_it_reads_a_seven_drawn_with_a_mouse(desktop, tmp_path):
     expect(desktop.locator("#digits .seen img")).to_have_count(1)
     expect(desktop.locator("#digits .probs li")).to_have_count(10)
     desktop.screenshot(path=tmp_path / "desktop-seven.png", full_page=True)
+
+
+def test_a_sum_drawn_with_a_mouse_is_worked_out_with_a_fact_about_the_result_and_feedback_takes_it_typed(desktop,
+                                                                                                        tmp_path):
+    draw_with_mouse(desktop, number_strokes("7+4", height=0.5, left=0.15, gap=0.18))
+    expect_number(desktop, "7 + 4 = 11")
+    expect(desktop.locator("#digits .seen img")).to_have_count(3)
+    expect(desktop.locator("#digits .digit-value")).to_have_text(["7", "+", "4"])
+    expect(desktop.locator("#fact-number")).to_have_text("11")
+    desktop.screenshot(path=tmp_path / "desktop-sum.png", full_page=True)
+    desktop.get_by_role("button", name="Wrong").click()
+    answer = desktop.get_by_role("textbox", name="It was")
+    answer.fill("7x3")
+    answer.press("Enter")
+    expect(desktop.get_by_test_id("feedback-message")).to_contain_text("noted as 7×3")
 
 
 def test_it_reads_a_two_digit_number_drawn_with_a_mouse(desktop, tmp_path):
