@@ -186,32 +186,28 @@ def recognize_with(raw: bytes, *, archs: list[str | None]) -> list[Recognition]:
 
 
 def read_cutout(cutout: Cutout, *, arch: str | None = None) -> Recognition:
-    """The digits read by the model of `arch`, the operators by the operator reader."""
+    """The digits read by the model of `arch`, the operators by the operator reader. A symbol's probabilities are
+    over SYMBOL_CLASSES: P(digit) from the operator reader times the digit reader's, then the operator classes."""
     classes = cutout.classes
     is_operator = classes != operators.DIGIT
-    digit_rows = np.flatnonzero(~is_operator)
-    plain = read_inputs(cutout.inputs[digit_rows], [cutout.boxes[i] for i in digit_rows], cutout.image_format,
-                        arch=arch)
+    every = read_inputs(cutout.inputs, cutout.boxes, cutout.image_format, arch=arch)
     found = cutout.operator_probabilities
     if found is None:
         found = np.eye(len(operators.CLASSES))[np.zeros(len(cutout.inputs), int)]
-    digits = iter(plain.digits)
     symbols = []
-    for i, (box, x, p) in enumerate(zip(cutout.boxes, cutout.inputs, found)):
-        if is_operator[i]:
-            k = int(classes[i])
+    for reading, k, p in zip(every.digits, classes, found):
+        probabilities = [float(p[operators.DIGIT]) * q for q in reading.probabilities] + [float(v) for v in p[1:]]
+        if k != operators.DIGIT:
             symbol, confidence = operators.MEANS[operators.CLASSES[k]], float(p[k])
-            probabilities = [0.0] * 10 + list(p[1:])
         else:
-            digit = next(digits)
-            probabilities = [float(p[operators.DIGIT]) * q for q in digit.probabilities] + list(p[1:])
-            symbol, confidence = str(digit.digit), probabilities[digit.digit]
-        symbols.append(SymbolReading(symbol=symbol, confidence=round(confidence, 4), box=box, input=x,
-                                     probabilities=[round(float(v), 6) for v in probabilities]))
+            symbol, confidence = str(reading.digit), probabilities[reading.digit]
+        symbols.append(SymbolReading(symbol=symbol, confidence=round(confidence, 4), box=reading.box,
+                                     input=reading.input, probabilities=[round(v, 6) for v in probabilities]))
     if not is_operator.any():
-        return replace(plain, symbols=symbols)
-    reading = Recognition(number=None, digits=plain.digits, arch=plain.arch, version=plain.version,
-                          image_format=plain.image_format, symbols=symbols, kind="expression")
+        return replace(every, symbols=symbols)
+    digits = [d for d, operator in zip(every.digits, is_operator) if not operator]
+    reading = Recognition(number=None, digits=digits, arch=every.arch, version=every.version,
+                          image_format=every.image_format, symbols=symbols, kind="expression")
     whole = reading.evaluation.whole_number
     return replace(reading, number=None if whole is None else str(whole))
 
