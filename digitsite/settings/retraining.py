@@ -18,9 +18,9 @@ RETRAIN_LR = env_float("RETRAIN_LR", 5e-4)                      # fine-tuning th
 RETRAIN_VARIANTS = int(env_float("RETRAIN_VARIANTS", 50))
 RETRAIN_REPLAY_SHARE = env_float("RETRAIN_REPLAY_SHARE", 0.5)
 RETRAIN_PEN_SHARE = env_float("RETRAIN_PEN_SHARE", 0.0)
-RETRAIN_L2SP = env_float("RETRAIN_L2SP", 0.1)
+RETRAIN_L2SP = env_float("RETRAIN_L2SP", 0.0)
 RETRAIN_DISTILL = env_float("RETRAIN_DISTILL", 0.0)
-RETRAIN_INTERPOLATE = env_float("RETRAIN_INTERPOLATE", 1.0)
+RETRAIN_INTERPOLATE = env_float("RETRAIN_INTERPOLATE", 0.7)
 RETRAIN_MIN_STEPS = int(env_float("RETRAIN_MIN_STEPS", 100))
 RETRAIN_MAX_STEPS = int(env_float("RETRAIN_MAX_STEPS", 2000))
 # --from-scratch: RETRAIN_EPOCHS passes over MNIST train, RETRAIN_SCRATCH_DRAWING_SHARE of every batch drawings.
