@@ -6,20 +6,16 @@ The check is served from WEIGHTS_DIR/digit_check.npz; without that file every pi
 """
 from __future__ import annotations
 
-import threading
-from pathlib import Path
-
 import numpy as np
-from django.conf import settings
 
-from .nn.model import FORMAT_VERSION, Sequential, from_architecture, load
+from .nn.model import FORMAT_VERSION, Sequential, from_architecture
 from .preprocess import DrawingError
+from .weights_file import WeightsFile
 
 CHECK_FILE = "digit_check.npz"
 DIGIT, NOT_A_DIGIT = 0, 1
 
-_lock = threading.Lock()
-_loaded: dict[tuple[str, float], tuple[Sequential, float]] = {}
+_served = WeightsFile(CHECK_FILE)
 
 
 def check_spec() -> dict:
@@ -40,18 +36,9 @@ def build_check(seed: int = 0) -> Sequential:
 
 
 def _check() -> tuple[Sequential, float] | None:
-    """The served check and its refusal threshold, reloaded when the file changes; None without a file."""
-    path = Path(settings.WEIGHTS_DIR) / CHECK_FILE
-    try:
-        key = (str(path), path.stat().st_mtime)
-    except OSError:
-        return None
-    with _lock:
-        if key not in _loaded:
-            network, meta = load(path)
-            _loaded.clear()
-            _loaded[key] = (network, float(meta["refuse_at"]))
-        return _loaded[key]
+    """The served check and its refusal threshold; None without a file."""
+    served = _served.get()
+    return None if served is None else (served[0], float(served[1]["refuse_at"]))
 
 
 def not_a_digit_probability(inputs: np.ndarray) -> np.ndarray | None:

@@ -7,15 +7,12 @@ so every drawing is read as a plain number exactly as before.
 """
 from __future__ import annotations
 
-import threading
-from pathlib import Path
-
 import numpy as np
-from django.conf import settings
 
-from .nn.model import FORMAT_VERSION, Sequential, from_architecture, load
+from .nn.model import FORMAT_VERSION, Sequential, from_architecture
 from .segment import Piece
 from .segment_symbols import Line
+from .weights_file import WeightsFile
 
 OPERATOR_FILE = "operators.npz"
 CLASSES = ("digit", "+", "-", "×", "·", "÷", "/", "=")
@@ -24,8 +21,7 @@ DIGIT = 0
 MEANS = {"+": "+", "-": "-", "×": "×", "·": "×", "÷": "÷", "/": "÷", "=": "="}
 GEOMETRY = 4
 
-_lock = threading.Lock()
-_loaded: dict[tuple[str, float], tuple[Sequential, dict]] = {}
+_served = WeightsFile(OPERATOR_FILE)
 
 
 def operator_spec(arch: str = "mlp", hidden: int = 256, dropout: float = 0.2) -> dict:
@@ -76,16 +72,7 @@ def features(network: Sequential, inputs: np.ndarray, geometries: np.ndarray) ->
 
 def served() -> tuple[Sequential, dict] | None:
     """The served operator reader and its meta, reloaded when the file changes; None without a file."""
-    path = Path(settings.WEIGHTS_DIR) / OPERATOR_FILE
-    try:
-        key = (str(path), path.stat().st_mtime)
-    except OSError:
-        return None
-    with _lock:
-        if key not in _loaded:
-            _loaded.clear()
-            _loaded[key] = load(path)
-        return _loaded[key]
+    return _served.get()
 
 
 def operator_probabilities(inputs: np.ndarray, geometries: np.ndarray) -> np.ndarray | None:

@@ -83,6 +83,19 @@ def redis_url(tmp_path_factory):
     proc.wait(5)
 
 
+@pytest.fixture
+def own_redis(request, tmp_path):
+    """A Redis of our own for one test, so the workers it starts meet no other test's tasks; else the shared one."""
+    started = services.start_redis_server(tmp_path)
+    if started is None:
+        yield request.getfixturevalue("redis_url")
+        return
+    proc, url = started
+    yield url
+    proc.terminate()
+    proc.wait(5)
+
+
 @pytest.fixture(scope="session")
 def chromium():
     path = services.chromium_path()

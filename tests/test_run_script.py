@@ -12,7 +12,7 @@ import pytest
 from honcho.environ import parse_procfile
 
 from digitsite.reachable import without_password
-from support.services import free_port, start_redis_server
+from support.services import free_port
 from tests.training.retraining import database_url, wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,19 +58,6 @@ class MakeRun:
             wait_for(lambda: text in self.output() or self.proc.poll() is not None, timeout=120, what=text)
         finally:
             assert text in self.output(), self.output()[-4000:]
-
-
-@pytest.fixture
-def own_redis(request, tmp_path):
-    """A Redis of our own, so the worker and beat started here meet no other test's tasks; else the shared one."""
-    started = start_redis_server(tmp_path)
-    if started is None:
-        yield request.getfixturevalue("redis_url")
-        return
-    proc, url = started
-    yield url
-    proc.terminate()
-    proc.wait(5)
 
 
 @pytest.mark.celery

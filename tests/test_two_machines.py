@@ -20,7 +20,6 @@ from recognizer import weights_store
 from recognizer.models import ModelVersion
 from submissions.models import StoredFile
 from support.drawings import data_url, drawing
-from support.services import start_redis_server
 from tests.conftest import missing_service
 from tests.gunicorn import Gunicorn
 from tests.training.retraining import WORKER_SETTINGS, Worker, database_url, install_shipped, wait_for, write_mnist
@@ -29,19 +28,6 @@ from training.runs import retrain_request
 
 pytestmark = [pytest.mark.celery, pytest.mark.django_db(transaction=True)]
 PASSWORD = "two-machines"
-
-
-@pytest.fixture
-def broker(request, tmp_path):
-    """A Redis of our own (no other worker takes our run), else the shared one."""
-    started = start_redis_server(tmp_path / "redis")
-    if started is None:
-        yield request.getfixturevalue("redis_url")
-        return
-    proc, url = started
-    yield url
-    proc.terminate()
-    proc.wait(5)
 
 
 def machine(root, broker: str) -> dict:
@@ -72,9 +58,10 @@ def admin_session(site: Gunicorn) -> tuple[requests.Session, str]:
     return session, base
 
 
-def test_a_second_machine_serves_what_the_first_one_trained_stored_and_rolled_back(tmp_path, broker, settings):
+def test_a_second_machine_serves_what_the_first_one_trained_stored_and_rolled_back(tmp_path, own_redis, settings):
     if connection.vendor != "postgresql":
         missing_service("PostgreSQL (DATABASE_URL=postgres://...)")
+    broker = own_redis
     redis.Redis.from_url(broker).flushdb()
     User.objects.create_superuser("ops", "ops@example.com", PASSWORD)
     env_a, env_b = machine(tmp_path / "a", broker), machine(tmp_path / "b", broker)
