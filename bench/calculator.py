@@ -14,9 +14,7 @@ import io
 import logging
 import os
 import re
-import shutil
 import sys
-import tempfile
 from collections import defaultdict
 from fractions import Fraction
 from pathlib import Path
@@ -33,7 +31,6 @@ logging.getLogger("recognizer.serving").setLevel(logging.ERROR)    # no database
 
 import numpy as np  # noqa: E402
 from django.conf import settings  # noqa: E402
-from django.test.utils import override_settings  # noqa: E402
 
 from recognizer import operators, serving, synthetic_drawings as cr  # noqa: E402
 from recognizer.canvas_eval import devset_path  # noqa: E402
@@ -42,6 +39,7 @@ from recognizer.operator_data import Sources, expression_items, load_mdas  # noq
 from recognizer.pen_data import MEASURE_WRITERS  # noqa: E402
 from recognizer.preprocess import DrawingError  # noqa: E402
 from recognizer.services import recognize  # noqa: E402
+from support.weights_folder import weights_without  # noqa: E402
 
 BENCH_SEED = 515151          # training's drawings and strokes use seeds 0-2,000: these are new
 
@@ -193,17 +191,12 @@ def main():
         picture(args.picture)
         return
     singles, threes = plain_numbers(1, None), plain_numbers(3, args.numbers)
-    with tempfile.TemporaryDirectory() as tmp:
-        for f in Path(settings.WEIGHTS_DIR).glob("*.npz"):
-            if f.name != operators.OPERATOR_FILE:
-                shutil.copy(f, tmp)
-        with override_settings(WEIGHTS_DIR=Path(tmp)):
-            serving.forget_loaded_models()
-            before = plain_accuracy(singles), plain_accuracy(threes)
-            shutil.copy(args.operators, Path(tmp) / operators.OPERATOR_FILE)
-            print(f"digits read by {serving.get_model().version}; operators by {args.operators}")
-            measure_expressions(expressions(args.expressions))
-            after = plain_accuracy(singles), plain_accuracy(threes)
+    with weights_without(operators.OPERATOR_FILE) as install:
+        before = plain_accuracy(singles), plain_accuracy(threes)
+        install(args.operators)
+        print(f"digits read by {serving.get_model().version}; operators by {args.operators}")
+        measure_expressions(expressions(args.expressions))
+        after = plain_accuracy(singles), plain_accuracy(threes)
     print(f"plain single digits, writers 21-30 ({len(singles)}): {after[0]:.2%} with the operator reader, "
           f"{before[0]:.2%} without: {100 * (after[0] - before[0]):+.2f} points (target >= -0.3)")
     print(f"plain 3-digit numbers ({len(threes)}): {after[1]:.1%} with, {before[1]:.1%} without")

@@ -9,9 +9,7 @@ without the check. Targets: >= 90% of non-digits refused while <= 0.5% of real d
 """
 import argparse
 import os
-import shutil
 import sys
-import tempfile
 from collections import Counter
 from pathlib import Path
 
@@ -26,7 +24,6 @@ django.setup()
 
 import numpy as np  # noqa: E402
 from django.conf import settings  # noqa: E402
-from django.test.utils import override_settings  # noqa: E402
 
 from recognizer import synthetic_drawings as cr  # noqa: E402
 from recognizer import digit_check, non_digits, serving  # noqa: E402
@@ -34,6 +31,7 @@ from recognizer.canvas_eval import devset_path  # noqa: E402
 from recognizer.pen_data import MEASURE_WRITERS  # noqa: E402
 from recognizer.preprocess import DrawingError  # noqa: E402
 from recognizer.services import recognize  # noqa: E402
+from support.weights_folder import weights_without  # noqa: E402
 
 BENCH_SEED = 424242            # the check trains on seed 0 and is tuned on seed 10,000: these drawings are new
 
@@ -81,15 +79,10 @@ def main():
     parser.add_argument("--check", type=Path, default=Path(settings.WEIGHTS_DIR) / digit_check.CHECK_FILE)
     args = parser.parse_args()
     sets = drawings(args.count, args.real)
-    with tempfile.TemporaryDirectory() as tmp:
-        for f in Path(settings.WEIGHTS_DIR).glob("*.npz"):
-            if f.name != digit_check.CHECK_FILE:
-                shutil.copy(f, tmp)
-        with override_settings(WEIGHTS_DIR=Path(tmp)):
-            serving.forget_loaded_models()
-            baseline = refused_shares(sets)
-            shutil.copy(args.check, Path(tmp) / digit_check.CHECK_FILE)
-            checked = refused_shares(sets)
+    with weights_without(digit_check.CHECK_FILE) as install:
+        baseline = refused_shares(sets)
+        install(args.check)
+        checked = refused_shares(sets)
     print(f"served model {serving.get_model().version}; check {args.check}")
     print(f"{'set':28} {'n':>5} {'refused without check':>22} {'with check':>11}  with check, by answer")
     for name, raws in sets.items():
