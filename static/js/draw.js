@@ -334,31 +334,37 @@
   const SYMBOL_CLASSES = Array.from(document.getElementById("app").dataset.symbolClasses || "");
   const SYMBOL_ROWS = 4;    // the likeliest classes shown for a symbol of an expression
 
-  function symbolItem(s, index) {
+  // One card per symbol read: what the network saw, what it read, how sure, and probability rows.
+  function readItem({ input, value, confidence, seen, probsLabel, rows }) {
     const item = digitTemplate.content.firstElementChild.cloneNode(true);
     const image = item.querySelector("img");
-    image.src = s.input;
-    image.alt = `What the networks saw for symbol ${index + 1}: a 28 by 28 pixel image`;
-    item.querySelector(".digit-value").textContent = s.symbol;
-    item.querySelector(".digit-confidence").textContent = `${percent(s.confidence)} sure`;
+    image.src = input;
+    image.alt = `${seen}: a 28 by 28 pixel image`;
+    item.querySelector(".digit-value").textContent = value;
+    item.querySelector(".digit-confidence").textContent = `${percent(confidence)} sure`;
     const probs = item.querySelector(".probs");
-    probs.setAttribute("aria-label", `Likeliest symbols for symbol ${index + 1}`);
-    const ranked = s.probabilities.map((p, k) => [k, p]).sort((a, b) => b[1] - a[1]).slice(0, SYMBOL_ROWS);
-    probs.replaceChildren(...ranked.map(([k, p], rank) => probabilityRow(SYMBOL_CLASSES[k] ?? k, p, rank === 0)));
+    probs.setAttribute("aria-label", probsLabel);
+    probs.replaceChildren(...rows);
     return item;
   }
 
+  function symbolItem(s, index) {
+    const ranked = s.probabilities.map((p, k) => [k, p]).sort((a, b) => b[1] - a[1]).slice(0, SYMBOL_ROWS);
+    return readItem({
+      input: s.input, value: s.symbol, confidence: s.confidence,
+      seen: `What the networks saw for symbol ${index + 1}`,
+      probsLabel: `Likeliest symbols for symbol ${index + 1}`,
+      rows: ranked.map(([k, p], rank) => probabilityRow(SYMBOL_CLASSES[k] ?? k, p, rank === 0)),
+    });
+  }
+
   function digitItem(d, index) {
-    const item = digitTemplate.content.firstElementChild.cloneNode(true);
-    const image = item.querySelector("img");
-    image.src = d.input;
-    image.alt = `What the network saw for digit ${index + 1}: a 28 by 28 pixel image`;
-    item.querySelector(".digit-value").textContent = d.digit;
-    item.querySelector(".digit-confidence").textContent = `${percent(d.confidence)} sure`;
-    const probs = item.querySelector(".probs");
-    probs.setAttribute("aria-label", `Probabilities for digit ${index + 1}`);
-    probs.replaceChildren(...d.probabilities.map((p, digit) => probabilityRow(digit, p, digit === d.digit)));
-    return item;
+    return readItem({
+      input: d.input, value: d.digit, confidence: d.confidence,
+      seen: `What the network saw for digit ${index + 1}`,
+      probsLabel: `Probabilities for digit ${index + 1}`,
+      rows: d.probabilities.map((p, digit) => probabilityRow(digit, p, digit === d.digit)),
+    });
   }
 
   function probabilityRow(digit, p, chosen) {
