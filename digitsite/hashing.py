@@ -1,4 +1,5 @@
-"""The sha256 of a file, read in chunks: how weights, pen inputs and downloaded wheels are checked and recorded."""
+"""The sha256 of a file (read in chunks) or of bytes: how weights, pen inputs and downloaded wheels are checked and
+recorded."""
 import hashlib
 from pathlib import Path
 
@@ -9,3 +10,7 @@ def sha256_of(path: Path) -> str:
         for chunk in iter(lambda: f.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
+
+
+def sha256_of_bytes(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()

@@ -7,11 +7,12 @@ loads from local disk and never trusts a file that does not match.
 """
 from __future__ import annotations
 
-import hashlib
 import logging
 from pathlib import Path
 
 from django.conf import settings
+
+from digitsite.hashing import sha256_of_bytes
 
 from .models import ModelVersion
 from .nn.model import Sequential, load, write_atomically
@@ -21,10 +22,6 @@ log = logging.getLogger(__name__)
 
 class VersionError(Exception):
     """An activation, rollback or load that cannot be done; the message says why."""
-
-
-def _sha256(raw: bytes) -> str:
-    return hashlib.sha256(raw).hexdigest()
 
 
 def cached_path(version: ModelVersion) -> Path:
@@ -46,7 +43,7 @@ def weights_bytes(version: ModelVersion) -> bytes:
             raise VersionError(f"{version.version}: its weights file {version.file} is missing.") from None
     else:
         raw = _from_cache(version) or _from_database(version)
-    if _sha256(raw) != version.sha256:
+    if sha256_of_bytes(raw) != version.sha256:
         raise VersionError(f"the weights of {version.version} do not match its recorded sha256")
     return raw
 
@@ -56,7 +53,7 @@ def _from_cache(version: ModelVersion) -> bytes | None:
         raw = cached_path(version).read_bytes()
     except OSError:
         return None
-    return raw if _sha256(raw) == version.sha256 else None
+    return raw if sha256_of_bytes(raw) == version.sha256 else None
 
 
 def _from_database(version: ModelVersion) -> bytes:
@@ -64,7 +61,7 @@ def _from_database(version: ModelVersion) -> bytes:
     if stored is None:
         raise VersionError(f"{version.version}: the database holds no weights for it.")
     raw = bytes(stored)         # PostgreSQL gives a memoryview
-    if _sha256(raw) == version.sha256:
+    if sha256_of_bytes(raw) == version.sha256:
         try:
             write_atomically(cached_path(version), raw)
         except OSError:         # a read-only or full disk costs a database read per load, nothing more
@@ -82,4 +79,4 @@ def store_version(network: Sequential, *, arch: str, version: str, meta: dict, *
     """Registers a version trained here, its weights in its row (call inside the transaction that decides it)."""
     raw = network.to_bytes(meta)
     return ModelVersion.objects.create(arch=arch, version=version, file=f"{version}.npz", in_database=True,
-                                       weights=raw, sha256=_sha256(raw), **fields)
+                                       weights=raw, sha256=sha256_of_bytes(raw), **fields)

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from django.db import IntegrityError, connection
 
+from digitsite.hashing import sha256_of_bytes
 from recognizer import serving, weights_store
 from recognizer.models import ModelVersion
 from support.drawings import data_url, drawing
@@ -94,7 +95,7 @@ def test_a_corrupted_cached_copy_is_read_again_from_the_database(settings):
     serving.activate(version)
     time.sleep(0.35)
     assert serving.get_model().version == "mlp-2"
-    assert weights_store._sha256(cached.read_bytes()) == version.sha256
+    assert sha256_of_bytes(cached.read_bytes()) == version.sha256
 
 
 def test_activation_flips_the_active_flag_and_rollback_walks_back(settings):

@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth.models import Permission, User
 
 from digitsite.domain import Invalid
+from digitsite.hashing import sha256_of_bytes
 from recognizer import serving, weights_store
 from recognizer.models import ModelVersion
 from submissions.models import Submission
@@ -37,7 +38,7 @@ def test_a_better_candidate_is_promoted_written_under_a_new_name_and_served(sett
     candidate = ModelVersion.objects.get(version="mlp-2")
     assert run.candidate == candidate and candidate.is_active and not candidate.rejected
     assert candidate.in_database and candidate.file == "mlp-2.npz"
-    assert candidate.sha256 == weights_store._sha256(weights_store.weights_bytes(candidate))
+    assert candidate.sha256 == sha256_of_bytes(weights_store.weights_bytes(candidate))
     assert not (settings.WEIGHTS_DIR / "mlp-2.npz").exists()  # every machine reads it from the database
     assert not ModelVersion.objects.get(version="mlp-1").is_active
     assert (settings.WEIGHTS_DIR / "mlp.npz").read_bytes() == shipped_bytes
