@@ -6,6 +6,9 @@ from django.db import models
 from django.db.models import Q
 
 ARCH_CHOICES = [("softreg", "softreg"), ("mlp", "mlp"), ("cnn", "cnn")]     # simplest first: how the site grew
+# The calculator's operator reader (recognizer/operators.py) is versioned, served and retrained like the digit
+# readers, but it reads no digits: it is never a choice where a digit reader is asked for.
+OPERATORS_ARCH = "operators"
 
 
 class VersionManager(models.Manager):
@@ -17,7 +20,7 @@ class ModelVersion(models.Model):
     """One set of weights. Shipped versions are files in WEIGHTS_DIR that come with the code; versions trained here
     keep their bytes in this row, so every machine sharing the database can load them (weights_store.py).
     Exactly one version per arch is active: the one web processes serve."""
-    arch = models.CharField(max_length=16, choices=ARCH_CHOICES)
+    arch = models.CharField(max_length=16, choices=ARCH_CHOICES + [(OPERATORS_ARCH, "operators")])
     version = models.CharField(max_length=64, unique=True)
     file = models.CharField(max_length=255, help_text="shipped: the file name in WEIGHTS_DIR; trained here: the "
                                                       "name its bytes export as")

@@ -17,10 +17,12 @@ from .nn.optim import Adam
 from .operators import CLASSES, DIGIT, build_reader, features
 from .preprocess import DrawingError, to_mnist, working_size
 from .services import cut_out
-from . import operators
+from . import operators, pen_data
 
 MDAS_ATTRIBUTION = ("MDAS Symbol Dataset (Jason MacLeod, 2024, from the handwritten-calculator project), "
                     "MIT licence")
+REPLAY_FILE = "operator_inputs.npz"     # what retraining replays so the reader does not forget (training/)
+REPLAY_TEST_EVERY = 5                   # of the replayed pieces, every 5th only measures
 MATCH = 0.5          # a piece is labelled with the drawn symbol covering at least this share of its box
 
 
@@ -165,3 +167,16 @@ def train_reader(data: dict[str, np.ndarray], *, arch: str, epochs: int, seed: i
             on_epoch(epoch + 1, total / steps)
     network.train(False)
     return network
+
+
+def save_replay(data: dict[str, np.ndarray], path: Path, *, per_class: int, seed: int) -> None:
+    """A compact copy of the training pieces beside the weights (at most `per_class` of each operator class and three
+    times as many digits, uint8 inputs, float16 geometry), every REPLAY_TEST_EVERY-th marked `test`: retraining
+    replays the others and measures on those."""
+    rng = np.random.default_rng(seed)
+    rows = np.sort(np.concatenate([rng.permutation(np.flatnonzero(data["y"] == k))[:per_class * (3 if k == DIGIT else 1)]
+                                   for k in range(len(CLASSES))]))
+    test = np.arange(len(rows)) % REPLAY_TEST_EVERY == 0
+    np.savez_compressed(path, x=data["x"][rows], geometry=data["geometry"][rows].astype(np.float16),
+                        y=data["y"][rows], test=test,
+                        source=np.array(f"operators: {MDAS_ATTRIBUTION}; digits: {pen_data.ATTRIBUTION}"))

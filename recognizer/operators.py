@@ -2,26 +2,26 @@
 input and where the piece sits on the line (height, width, how far above or below the digits' middle, how filled
 its box is), and answers "digit" or one of the operator classes. The digit reader (weights/cnn.npz) is untouched.
 
-Served from WEIGHTS_DIR/operators.npz (`manage.py train_operators`); without that file nothing is an operator,
-so every drawing is read as a plain number exactly as before.
+Served like a digit reader (serving.py): the active ModelVersion of arch "operators", at first the shipped
+WEIGHTS_DIR/operators.npz (`manage.py train_operators`), later one a retraining run promoted (training/operator_run.py).
+Without any, nothing is an operator, so every drawing is read as a plain number exactly as before.
 """
 from __future__ import annotations
 
 import numpy as np
 
+from . import serving
+from .models import OPERATORS_ARCH
 from .nn.model import FORMAT_VERSION, Sequential, from_architecture
 from .segment import Piece
 from .segment_symbols import Line
-from .weights_file import WeightsFile
 
-OPERATOR_FILE = "operators.npz"
+OPERATOR_FILE = f"{OPERATORS_ARCH}.npz"
 CLASSES = ("digit", "+", "-", "×", "·", "÷", "/", "=")
 DIGIT = 0
 # The symbol each class stands for in an expression: a raised dot multiplies, a slash divides.
 MEANS = {"+": "+", "-": "-", "×": "×", "·": "×", "÷": "÷", "/": "÷", "=": "="}
 GEOMETRY = 4
-
-_served = WeightsFile(OPERATOR_FILE)
 
 
 def operator_spec(arch: str = "mlp", hidden: int = 256, dropout: float = 0.2) -> dict:
@@ -70,9 +70,12 @@ def features(network: Sequential, inputs: np.ndarray, geometries: np.ndarray) ->
     return np.concatenate([inputs.reshape(n, 784).astype(np.float32), geometries], axis=1)
 
 
-def served() -> tuple[Sequential, dict] | None:
-    """The served operator reader and its meta, reloaded when the file changes; None without a file."""
-    return _served.get()
+def served() -> serving.LoadedModel | None:
+    """The served operator reader (the active version, rechecked as the digit reader is), or None when there is none."""
+    try:
+        return serving.get_model(OPERATORS_ARCH)
+    except serving.ModelUnavailable:
+        return None
 
 
 def operator_probabilities(inputs: np.ndarray, geometries: np.ndarray) -> np.ndarray | None:
@@ -80,9 +83,7 @@ def operator_probabilities(inputs: np.ndarray, geometries: np.ndarray) -> np.nda
     reader = served()
     if reader is None:
         return None
-    network, meta = reader
-    return network.predict_proba(features(network, inputs, geometries),
-                                 temperature=float(meta.get("temperature", 1.0)))
+    return reader.predict_proba(features(reader.network, inputs, geometries))
 
 
 BINARY = [CLASSES.index(c) for c in ("+", "-", "×", "·", "÷", "/")]

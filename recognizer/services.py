@@ -72,6 +72,7 @@ class Recognition:
     image_format: str
     symbols: list[SymbolReading] = field(default_factory=list)
     kind: str = "number"
+    geometry: np.ndarray | None = None    # per symbol, where it sits on the line (what the operator reader saw)
 
     @property
     def read(self) -> str:
@@ -101,7 +102,8 @@ class Cutout:
     inputs: np.ndarray
     boxes: list[list[int]]
     image_format: str
-    geometry: np.ndarray                        # (n, operators.GEOMETRY): where each sits on the line
+    geometry: np.ndarray | None                 # (n, operators.GEOMETRY): where each sits on the line; None when
+                                                # cut without asking about operators (no line was measured)
     operator_probabilities: np.ndarray | None
 
     @property
@@ -161,7 +163,7 @@ def cut_out(raw: bytes, *, is_operator: IsOperator | None = None) -> Cutout:
     inks = [piece_ink(drawing.ink, labels, p) for p in pieces]
     inputs = np.stack([to_mnist(ink) for ink in inks])
     geometry = (np.stack([operators.geometry(p, line, ink) for p, ink in zip(pieces, inks)]) if line is not None
-                else np.zeros((len(pieces), operators.GEOMETRY), np.float32))
+                else None)
     found = operators.operator_probabilities(inputs, geometry) if installed else None
     s = drawing.scale
     boxes = [[int(p.left / s), int(p.top / s), max(1, round(p.width / s)), max(1, round(p.height / s))]
@@ -204,10 +206,11 @@ def read_cutout(cutout: Cutout, *, arch: str | None = None) -> Recognition:
         symbols.append(SymbolReading(symbol=symbol, confidence=round(confidence, 4), box=reading.box,
                                      input=reading.input, probabilities=[round(v, 6) for v in probabilities]))
     if not is_operator.any():
-        return replace(every, symbols=symbols)
+        return replace(every, symbols=symbols, geometry=cutout.geometry)
     digits = [d for d, operator in zip(every.digits, is_operator) if not operator]
     reading = Recognition(number=None, digits=digits, arch=every.arch, version=every.version,
-                          image_format=every.image_format, symbols=symbols, kind="expression")
+                          image_format=every.image_format, symbols=symbols, kind="expression",
+                          geometry=cutout.geometry)
     whole = reading.evaluation.whole_number
     return replace(reading, number=None if whole is None else str(whole))
 

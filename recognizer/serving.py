@@ -188,7 +188,7 @@ def available_archs() -> list[str]:
     """Archs with shipped weights or an active version."""
     found = {arch for arch in ARCHS if shipped_path(arch).exists()}
     try:
-        found |= set(ModelVersion.objects.filter(is_active=True).values_list("arch", flat=True))
+        found |= set(ModelVersion.objects.filter(is_active=True, arch__in=ARCHS).values_list("arch", flat=True))
     except Exception:  # the shipped files are enough to answer
         log.warning("could not list the active versions", exc_info=True)
     return sorted(found)

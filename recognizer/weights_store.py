@@ -8,6 +8,7 @@ loads from local disk and never trusts a file that does not match.
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 
 from django.conf import settings
@@ -80,3 +81,10 @@ def store_version(network: Sequential, *, arch: str, version: str, meta: dict, *
     raw = network.to_bytes(meta)
     return ModelVersion.objects.create(arch=arch, version=version, file=f"{version}.npz", in_database=True,
                                        weights=raw, sha256=sha256_of_bytes(raw), **fields)
+
+
+def next_version(arch: str) -> str:
+    """`<arch>-<n>`, one more than any registered version."""
+    numbers = [int(m.group(1)) for v in ModelVersion.objects.filter(arch=arch).values_list("version", flat=True)
+               if (m := re.fullmatch(rf"{arch}-(\d+)", v))]
+    return f"{arch}-{max(numbers, default=1) + 1}"

@@ -12,8 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q, QuerySet
-from django.db.models.functions import Length
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from digitsite.domain import Conflict, NotAllowed, NotFound
@@ -83,8 +82,12 @@ def _reading(recognition: Recognition) -> dict:
     """A submission's fields that come from reading its drawing: per symbol (a plain number's are its digits) what
     was read and the input, and the reading as text (the number, or the expression's symbols)."""
     readings = recognition.symbols if recognition.kind == "expression" else recognition.digits
+    entries = [r.as_dict() for r in readings]
+    if recognition.geometry is not None:       # kept so that retraining can teach the operator reader
+        for entry, where in zip(entries, recognition.geometry):
+            entry["geometry"] = [round(float(v), 4) for v in where]
     return {"inputs": inputs_to_bytes(recognition.inputs), "digit_count": len(readings),
-            "number": recognition.read, "digits": [r.as_dict() for r in readings],
+            "number": recognition.read, "digits": entries,
             "min_confidence": min(r.confidence for r in readings), "model_version": recognition.version}
 
 
@@ -205,33 +208,3 @@ def next_for_review(*, after: Submission | None = None) -> Submission | None:
         if later is not None:
             return later
     return queue.first()
-
-
-def labelled_digits(*, include_visitor_labels: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Training data from labelled drawings: inputs uint8 (N, 28, 28), labels uint8 (N,), submission_ids int64 (N,).
-
-    One row per digit, in submission id order. A drawing counts when its current label (staff only, unless
-    `include_visitor_labels`) is not excluded and has as many symbols as were segmented, so they pair up; of an
-    expression only the digits are taken (the operators are not the digit reader's to learn).
-    """
-    inputs, symbols, ids = labelled_symbols(include_visitor_labels=include_visitor_labels, digits=True)
-    return inputs, symbols.astype(np.uint8), ids
-
-
-def labelled_symbols(*, include_visitor_labels: bool, digits: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """As labelled_digits, the digits (`digits`) or else the operators of labelled expressions, labels as text."""
-    value = "current_value" if include_visitor_labels else "staff_value"
-    labelled = (Submission.objects.with_labels()
-                .filter(**{f"{value}__isnull": False}, current_excluded=False)
-                .alias(label_length=Length(value)).filter(label_length=F("digit_count"))
-                .order_by("id").only("id", "inputs", "digit_count"))
-    inputs, labels, ids = [], [], []
-    for submission in labelled.iterator(chunk_size=500):
-        label = getattr(submission, value)
-        keep = [i for i, ch in enumerate(label) if ch.isdigit() == digits]
-        inputs.append(submission.input_bytes()[keep])
-        labels.append(np.array([label[i] for i in keep], dtype="<U1"))
-        ids.append(np.full(len(keep), submission.pk, dtype=np.int64))
-    if not inputs:
-        return np.zeros((0, 28, 28), np.uint8), np.zeros(0, "<U1"), np.zeros(0, np.int64)
-    return np.concatenate(inputs), np.concatenate(labels), np.concatenate(ids)

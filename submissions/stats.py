@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from django.db.models import Count, F
 from django.db.models.functions import TruncDate
 
+from recognizer.expression import OPERATORS
+
 from .models import DeletedDrawing, DeletionReason, Label, Submission
 
 DAYS_SHOWN = 60
@@ -29,6 +31,7 @@ class AccuracyRow:
 class Stats:
     by_version: list[AccuracyRow]
     by_digit: list[AccuracyRow]
+    by_operator: list[AccuracyRow]      # the calculator's operators, by the one really drawn (+ - × ÷ and a final =)
     confusion: list[list[int]]          # [true digit][digit read]
     per_day: list[dict]                 # day, submissions, labels, corrections; newest first
     reviewed: int
@@ -43,6 +46,7 @@ def compute_stats() -> Stats:
     annotated = Submission.objects.with_labels()
     versions: dict[str, AccuracyRow] = {}
     digits = [AccuracyRow(str(d)) for d in range(10)]
+    symbols = {op: AccuracyRow(op) for op in OPERATORS + "="}
     confusion = [[0] * 10 for _ in range(10)]
     mismatches = 0
     reviewed = annotated.filter(reviewed=True, current_excluded=False).order_by("model_version")
@@ -54,12 +58,16 @@ def compute_stats() -> Stats:
             mismatches += 1
             continue
         for read, true in zip(number, label):
-            if not (read.isdigit() and true.isdigit()):    # an expression's operators: not the digit reader's
+            if true in symbols:
+                symbols[true].total += 1
+                symbols[true].right += read == true
+            if not (read.isdigit() and true.isdigit()):    # an operator read or drawn: not the digit reader's
                 continue
             digits[int(true)].total += 1
             digits[int(true)].right += read == true
             confusion[int(true)][int(read)] += 1
-    return Stats(by_version=list(versions.values()), by_digit=digits, confusion=confusion, per_day=per_day(),
+    return Stats(by_version=list(versions.values()), by_digit=digits, by_operator=list(symbols.values()),
+                 confusion=confusion, per_day=per_day(),
                  reviewed=annotated.filter(reviewed=True).count(),
                  excluded=annotated.filter(current_excluded=True).count(),
                  count_mismatches=mismatches, unreviewed=annotated.filter(reviewed=False).count(),

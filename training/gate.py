@@ -33,22 +33,24 @@ def mcnemar_p(b: int, c: int) -> float:
     return min(1.0, 2 * sum(comb(n, i) for i in range(min(b, c) + 1)) / 2 ** n)
 
 
-def gate(before: dict, after: dict, *, active_right: np.ndarray, candidate_right: np.ndarray) -> tuple[bool, str]:
-    """The promotion rule. MNIST: at most RETRAIN_MAX_MNIST_DROP below the active. Holdout, paired: b digits only
-    the active read right, c only the candidate; the holdout vetoes only when b > c and McNemar's p <
-    RETRAIN_HOLDOUT_ALPHA, so a digit or two either way on a small holdout decides nothing."""
+def gate(before: dict, after: dict, *, active_right: np.ndarray, candidate_right: np.ndarray,
+         test: str = "mnist_test_accuracy", test_name: str = "MNIST test", rule: str = "MNIST",
+         unit: str = "drawn digits") -> tuple[bool, str]:
+    """The promotion rule. The test set (`test`: MNIST for a digit reader): at most RETRAIN_MAX_MNIST_DROP below the
+    active. Holdout, paired: b symbols only the active read right, c only the candidate; the holdout vetoes only
+    when b > c and McNemar's p < RETRAIN_HOLDOUT_ALPHA, so a digit or two either way on a small holdout decides
+    nothing."""
     drop, alpha = settings.RETRAIN_MAX_MNIST_DROP, settings.RETRAIN_HOLDOUT_ALPHA
     b = int((active_right & ~candidate_right).sum())
     c = int((candidate_right & ~active_right).sum())
     p = mcnemar_p(b, c)
-    mnist = (f"MNIST test {after['mnist_test_accuracy']:.4f} (active {before['mnist_test_accuracy']:.4f}, "
-             f"at most {drop * 100:.2g} point down)")
-    holdout = (f"holdout of {after['holdout_count']} drawn digits {after['holdout_accuracy']:.4f} (active "
+    tested = (f"{test_name} {after[test]:.4f} (active {before[test]:.4f}, at most {drop * 100:.2g} point down)")
+    holdout = (f"holdout of {after['holdout_count']} {unit} {after['holdout_accuracy']:.4f} (active "
                f"{before['holdout_accuracy']:.4f}): only the active right on b={b}, only the candidate on c={c}, "
                f"McNemar p={p:.3g} (veto when b > c and p < {alpha:g})"
                if after["holdout_count"] else "no holdout drawings yet")
-    if after["mnist_test_accuracy"] < before["mnist_test_accuracy"] - drop - 1e-9:
-        return False, f"rejected by the MNIST rule: {mnist}; {holdout}"
+    if after[test] < before[test] - drop - 1e-9:
+        return False, f"rejected by the {rule} rule: {tested}; {holdout}"
     if b > c and p < alpha:
-        return False, f"rejected by the holdout rule: {holdout}; {mnist}"
-    return True, f"{mnist}; {holdout}"
+        return False, f"rejected by the holdout rule: {holdout}; {tested}"
+    return True, f"{tested}; {holdout}"

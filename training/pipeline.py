@@ -1,10 +1,9 @@
 """One run from start to end: load the active weights and the data, measure, train, measure again, gate, then
-register the candidate and promote it or not."""
+register the candidate and promote it or not; the operator reader likewise when there are operators to learn."""
 from __future__ import annotations
 
 import copy
 import logging
-import re
 import time
 from collections.abc import Callable
 
@@ -13,26 +12,20 @@ from django.db import transaction
 
 from digitsite.domain import Unavailable
 from recognizer import serving, weights_store
-from recognizer.models import ModelVersion
 from recognizer.nn.augment import AugmentConfig
 from recognizer.nn.model import from_architecture
 from recognizer.nn.train import Mix, TrainConfig, fit
+from recognizer.weights_store import next_version
 
 from .data import TrainingSet, training_set
 from .finetune import FinetuneConfig, finetune
 from .gate import gate, measure
 from .models import TrainingRun
+from .operator_run import register, train_operator_candidate
 from .progress import RunAbandoned, RunReporter
 
 log = logging.getLogger(__name__)
 Status = TrainingRun.Status
-
-
-def next_version(arch: str) -> str:
-    """`<arch>-<n>`, one more than any registered version."""
-    numbers = [int(m.group(1)) for v in ModelVersion.objects.filter(arch=arch).values_list("version", flat=True)
-               if (m := re.fullmatch(rf"{arch}-(\d+)", v))]
-    return f"{arch}-{max(numbers, default=1) + 1}"
 
 
 def train_candidate(active_net, data: TrainingSet, opts: dict, reporter: RunReporter):
@@ -77,6 +70,8 @@ def train_run(run: TrainingRun, on_progress: Callable[[TrainingRun], None] | Non
     reporter.report(progress={**run.progress, "phase": "measuring the candidate"})
     after, candidate_right = measure(model, data)
     promote, reason = gate(before, after, active_right=active_right, candidate_right=candidate_right)
+    reporter.report(progress={**run.progress, "phase": "training the operator reader"})
+    operator_outcome = train_operator_candidate(seed=opts["seed"])
 
     version = next_version(run.arch)
     metrics = {**after, "version": version, "epochs": history, "training_seconds": round(seconds, 1),
@@ -95,6 +90,10 @@ def train_run(run: TrainingRun, on_progress: Callable[[TrainingRun], None] | Non
         if promote:
             serving.activate(candidate)
             reason = f"promoted {version}: {reason}"
+        if operator_outcome is not None:
+            reader, said = register(operator_outcome, run_pk=run.pk)
+            reason, after = f"{reason}; {said}", {**after, "operators": operator_outcome.metrics}
+            promote = promote or not reader.rejected
         TrainingRun.objects.finish(run.pk, Status.SUCCEEDED if promote else Status.REJECTED, reason=reason,
                                    candidate=candidate, metrics_after=after,
                                    progress={**run.progress, "phase": "done"})

@@ -23,6 +23,9 @@ RETRAIN_DISTILL = env_float("RETRAIN_DISTILL", 0.0)
 RETRAIN_INTERPOLATE = env_float("RETRAIN_INTERPOLATE", 0.7)
 RETRAIN_MIN_STEPS = int(env_float("RETRAIN_MIN_STEPS", 100))
 RETRAIN_MAX_STEPS = int(env_float("RETRAIN_MAX_STEPS", 2000))
+# The operator reader (when labelled drawings hold operators) is fine-tuned in the same run with the same settings,
+# but at most RETRAIN_OPERATOR_MAX_STEPS batches an epoch: it is a smaller problem, and it keeps a run short.
+RETRAIN_OPERATOR_MAX_STEPS = int(env_float("RETRAIN_OPERATOR_MAX_STEPS", 400))
 # --from-scratch: RETRAIN_EPOCHS passes over MNIST train, RETRAIN_SCRATCH_DRAWING_SHARE of every batch drawings.
 RETRAIN_SCRATCH_LR = env_float("RETRAIN_SCRATCH_LR", 1e-3)
 RETRAIN_SCRATCH_DRAWING_SHARE = env_float("RETRAIN_SCRATCH_DRAWING_SHARE", 0.1)

@@ -28,12 +28,20 @@ def reading(digit: int, confidence: float, position: int) -> dict:
             "box": [position * 40, 10, 30, 50]}
 
 
+def symbol_reading(symbol: str, confidence: float, position: int) -> dict:
+    """A stored expression's symbol as recognizer.services.SymbolReading.as_dict gives it."""
+    return {"symbol": symbol, "confidence": confidence, "probabilities": [], "box": [position * 40, 10, 30, 50]}
+
+
 def make_submission(number: str = "42", *, confidences: list[float] | None = None, visitor: str = "visitor-a",
                     model_version: str = "cnn-test", created_at: datetime | None = None,
                     seed: int = 0) -> Submission:
-    """A stored drawing read as `number` (one digit per character), with random 28x28 inputs."""
+    """A stored drawing read as `number` (one digit per character; or an expression, one symbol per character), with
+    random 28x28 inputs."""
     confidences = confidences or [0.9] * len(number)
-    digits = [reading(int(ch), c, i) for i, (ch, c) in enumerate(zip(number, confidences, strict=True))]
+    pairs = list(enumerate(zip(number, confidences, strict=True)))
+    digits = ([reading(int(ch), c, i) for i, (ch, c) in pairs] if number.isdigit()
+              else [symbol_reading(ch, c, i) for i, (ch, c) in pairs])
     inputs = np.random.default_rng(seed).integers(0, 256, (len(number), 28, 28), dtype=np.uint8)
     image = default_storage.save(f"submissions/test/{uuid.uuid4().hex}.png", ContentFile(tiny_png(seed)))
     submission = Submission.objects.create(

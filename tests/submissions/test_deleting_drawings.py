@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from submissions.deletion import drawings_delete
 from submissions.models import DeletedDrawing, Label, Submission
-from submissions.services import labelled_digits, submission_relabel
+from submissions.services import submission_relabel
+from submissions.training_data import labelled_digits
 from submissions.stats import compute_stats
 
 from .factories import as_visitor, labeller, make_submission

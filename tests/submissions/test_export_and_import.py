@@ -4,7 +4,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from submissions.models import Label, Submission
-from submissions.services import labelled_digits, submission_exclude, submission_feedback, submission_relabel
+from submissions.services import submission_exclude, submission_feedback, submission_relabel
+from submissions.training_data import labelled_digits
 
 from .factories import make_submission, make_user
 

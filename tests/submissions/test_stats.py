@@ -59,6 +59,13 @@ def test_figures_per_day_count_drawings_labels_and_corrections(known_set):
     ]
 
 
+def test_accuracy_per_operator_counts_the_operator_really_drawn(staff):
+    for read, label in [("12+3", "12+3"), ("12-3", "12÷3"), ("4×5÷6", "4×5÷6"), ("7÷2", "7÷2"), ("8+1", "8+1=")]:
+        submission_relabel(submission=make_submission(read), label=label, by=staff)
+    by_operator = {t.name: (t.total, t.right) for t in compute_stats().by_operator}
+    assert by_operator == {"+": (1, 1), "-": (0, 0), "×": (1, 1), "÷": (3, 2), "=": (0, 0)}
+
+
 def test_the_stats_page_shows_the_figures_and_the_matrix(known_set, staff):
     client = Client()
     client.force_login(staff)
@@ -66,6 +73,7 @@ def test_the_stats_page_shows_the_figures_and_the_matrix(known_set, staff):
     assert "<td>v1</td><td>2</td><td>1</td>\n          <td>50.0%</td>" in page
     assert "<svg" in page and "true 1, read 7: 1" in page
     assert "<td>2026-11-29</td><td>3</td><td>3</td>" in page
+    assert '<table id="accuracy-by-operator">' in page and "<td>÷</td><td>0</td><td>0</td>" in page
 
 
 def test_the_stats_page_works_with_no_drawings(staff):

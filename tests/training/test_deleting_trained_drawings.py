@@ -9,7 +9,8 @@ from recognizer import weights_store
 from recognizer.models import ModelVersion
 from submissions.deletion import drawings_delete
 from submissions.models import Submission
-from submissions.services import labelled_digits, submission_relabel
+from submissions.services import submission_relabel
+from submissions.training_data import labelled_digits
 from tests.submissions.factories import labeller, make_submission
 from tests.training.retraining import install_shipped
 from training.models import TrainingRun

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from digitsite.hashing import sha256_of
 from recognizer import operator_data, operators, pen_data, synthetic_drawings as cr
+from recognizer.operator_data import REPLAY_FILE
 
 DEVSETS = Path(settings.BASE_DIR).parent / "shared" / "devsets"
 
@@ -25,8 +26,11 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=0)
         parser.add_argument("--data", type=Path, default=None, help="keep the cut pieces here (reused when there)")
         parser.add_argument("--out", type=Path, default=None, help="default WEIGHTS_DIR/operators.npz")
+        parser.add_argument("--replay-per-class", type=int, default=1200,
+                            help="training pieces per class kept beside the weights for retraining to replay")
 
-    def handle(self, *args, drawings, writers, hold_out_writers, arch, epochs, seed, data, out, **options):
+    def handle(self, *args, drawings, writers, hold_out_writers, arch, epochs, seed, data, out, replay_per_class,
+               **options):
         pen_file, mdas_file = DEVSETS / "pendigits_train.npz", DEVSETS / "mdas_operators.npz"
         if not pen_file.exists() or not mdas_file.exists():
             raise CommandError(f"needs {pen_file} and {mdas_file}")
@@ -62,7 +66,9 @@ class Command(BaseCommand):
         path = out or Path(settings.WEIGHTS_DIR) / operators.OPERATOR_FILE
         network.save(path, meta=meta)
         path.with_suffix(".json").write_text(json.dumps(meta, indent=1, ensure_ascii=False) + "\n")
-        self.stdout.write(f"wrote {path}")
+        replay = path.with_name(REPLAY_FILE)
+        operator_data.save_replay(train, replay, per_class=replay_per_class, seed=seed)
+        self.stdout.write(f"wrote {path} and {replay}")
 
     def _held_out(self, pen, held, seed, network, data) -> dict:
         """Per-class accuracy on the final pieces of drawings of held-out writers' digits, with MDAS train images and

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 from django.core.management.base import BaseCommand
 
-from submissions.services import labelled_digits, labelled_symbols
+from submissions.training_data import labelled_digits, labelled_symbols
 
 
 class Command(BaseCommand):
