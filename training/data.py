@@ -11,7 +11,7 @@ from django.conf import settings
 from digitsite.domain import Unavailable
 from recognizer.mnist import load_mnist, mnist_path
 from recognizer.pen_data import PEN_INPUTS_FILE
-from submissions.training_data import labelled_digits, labelled_pieces
+from submissions.training_data import labelled_digits
 
 MNIST_MISSING = ("MNIST is not downloaded yet: retraining needs it (`python manage.py fetch_mnist`; `make run` "
                  "fetches it in the background on a first run).")
