@@ -72,22 +72,25 @@ def find_symbols(ink: np.ndarray, *, max_pieces: int,
                        and (not _dot_like(p, line) or _between(p, pieces))])
     rest = [p for p in pieces if not any(p is op for op in operators)]
     digits = _absorb_short_pieces(rest) if rest else []
-    operators = _join_faint_dots(ink, labels, count, operators, line, max_pieces)
+    operators = _join_faint_dots(ink, labels, big | dot, operators, line, max_pieces)
     symbols = _place_dots([to_piece(i) for i in np.flatnonzero(dot)], digits, operators, offer)
     return sorted(symbols, key=lambda p: (p.left + p.right) / 2), labels, line
 
 
-def _join_faint_dots(ink, labels, count, operators: list[Piece], line: Line, max_pieces: int) -> list[Piece]:
-    """The dots of a ÷ too faint for INK_LEVEL once shrunk: marks of at least FAINT_INK with no stronger ink, round
-    and dot-sized, above or below an operator's bar. They are added to `labels` (after `count`) to be seen."""
+def _join_faint_dots(ink, labels, kept: np.ndarray, operators: list[Piece], line: Line,
+                     max_pieces: int) -> list[Piece]:
+    """The dots of a ÷ too faint or too small once shrunk to be kept as pieces or dots (`kept`, per component):
+    marks of at least FAINT_INK holding no kept ink, round and dot-sized, above or below an operator's bar. They
+    are added to `labels` (after the components) to be seen."""
     bars = [k for k, s in enumerate(operators) if s.width > s.height]
     if not bars:
         return operators
     faint, n = label_components(ink >= FAINT_INK)
     if n == 0 or n > 4 * max_pieces:
         return operators
+    count = len(kept)
     strong = np.zeros(n + 1, bool)
-    strong[faint[labels > 0]] = True
+    strong[faint[np.isin(labels, np.flatnonzero(kept) + 1)]] = True
     top, bottom, left, right, area = _component_extents(faint, n)
     height, width = bottom - top + 1, right - left + 1
     candidates = np.flatnonzero(~strong[1:] & (np.maximum(height, width) < 0.25 * line.height)

@@ -43,6 +43,16 @@ def test_the_dots_of_a_division_sign_belong_to_it_and_reach_above_and_below_its_
     assert len(bar_and_dots.labels) == 3
 
 
+def test_the_dots_of_a_division_sign_shrunk_to_single_pixels_still_belong_to_it():
+    ink = np.zeros((60, 120), np.float32)          # at working size, as a wide canvas shrinks a sum
+    ink[10:51, 10:12] = ink[10:51, 100:102] = 1.0  # two 1s
+    ink[30:32, 45:61] = 1.0                        # the bar of a ÷
+    ink[22, 52] = ink[39, 53] = 0.6                # its dots: a pixel each, too small to be kept as dots
+    pieces, _, _ = find_symbols(ink, max_pieces=96, is_operator=every_mark)
+    assert len(pieces) == 3
+    assert (pieces[1].top, pieces[1].bottom, len(pieces[1].labels)) == (22, 40, 3)
+
+
 def test_a_multiplication_dot_between_two_numbers_is_a_symbol():
     pieces, _ = symbols_of(expression_ink("7·3"))
     assert len(pieces) == 3
