@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .im2col import col2im_matmul, im2col
+from .im2col import col2im_matmul, im2col, patch_columns
 
 
 class Parameter:
@@ -37,6 +37,7 @@ class Layer:
         self.params: dict[str, np.ndarray] = {}
         self.grads: dict[str, np.ndarray] = {}
         self.training = True
+        self.buffers: dict[str, np.ndarray] = {}
 
     def parameters(self) -> list[Parameter]:
         return [Parameter(self, name, name in self.DECAYED) for name in self.params]
@@ -50,6 +51,17 @@ class Layer:
     def backward_params(self, dy: np.ndarray) -> None:
         """Fills self.grads without computing dx, for a first layer whose input needs no gradient."""
         self.backward(dy)
+
+    def buffer(self, name: str, shape: tuple, dtype) -> np.ndarray:
+        """Scratch space the caller fills whole: kept from batch to batch while training, so a big im2col array is
+        not allocated and paged in again each time; new at inference, where threads may share a served model."""
+        kept = self.buffers.get(name)
+        if kept is not None and kept.shape == shape and kept.dtype == dtype:
+            return kept
+        array = np.empty(shape, dtype)
+        if self.training:
+            self.buffers[name] = array
+        return array
 
     def config(self) -> dict:
         return {"type": type(self).__name__}
@@ -88,13 +100,14 @@ class Dense(Layer):
 
 
 class Conv2D(Layer):
-    """Stride-1 convolution (cross-correlation) of NHWC input with kh x kw x C_in x C_out filters."""
+    """Stride-1 convolution (cross-correlation) of NHWC input with kh x kw x C_in x C_out filters. Patches are the
+    rows of one matrix (im2col); with one input channel and `fast` (the default), its columns (patch_columns)."""
 
     def __init__(self, c_in: int, c_out: int, kernel: int = 5, padding: int = 0, *,
-                 rng: np.random.Generator | None = None, dtype=np.float32):
+                 rng: np.random.Generator | None = None, dtype=np.float32, fast: bool = True):
         super().__init__()
         rng = rng or np.random.default_rng(0)
-        self.c_in, self.c_out, self.kernel, self.padding = c_in, c_out, kernel, padding
+        self.c_in, self.c_out, self.kernel, self.padding, self.fast = c_in, c_out, kernel, padding, fast
         fan_in = kernel * kernel * c_in
         self.params = {"W": he_normal(rng, (kernel, kernel, c_in, c_out), fan_in, dtype),
                        "b": np.zeros(c_out, dtype)}
@@ -103,11 +116,16 @@ class Conv2D(Layer):
         p, k = self.padding, self.kernel
         xpad = np.pad(x, ((0, 0), (p, p), (p, p), (0, 0))) if p else x
         self.padded_shape = xpad.shape
-        cols = im2col(xpad, k, k)
-        n, ho, wo = cols.shape[:3]
-        self.cols = cols.reshape(n * ho * wo, -1)
-        y = self.cols @ self.params["W"].reshape(-1, self.c_out)
-        y += self.params["b"]
+        n, ho, wo = xpad.shape[0], xpad.shape[1] - k + 1, xpad.shape[2] - k + 1
+        W, b = self.params["W"].reshape(-1, self.c_out), self.params["b"]
+        self.patches_as_columns = self.fast and self.c_in == 1
+        if self.patches_as_columns:
+            self.cols = patch_columns(xpad, k, k, self.buffer("cols", (k * k + 1, n * ho * wo), x.dtype))
+            y = self.cols.T @ np.concatenate([W, b[None]])
+        else:
+            self.cols = im2col(xpad, k, k, self.buffer("cols", (n * ho * wo, k * k * self.c_in), x.dtype))
+            y = self.cols @ W
+            y += b
         return y.reshape(n, ho, wo, self.c_out)
 
     def backward(self, dy):
@@ -118,7 +136,12 @@ class Conv2D(Layer):
 
     def backward_params(self, dy):
         dy2 = dy.reshape(-1, self.c_out)
-        self.grads.update(W=(self.cols.T @ dy2).reshape(self.params["W"].shape), b=dy2.sum(axis=0))
+        if self.patches_as_columns:
+            dWb = self.cols @ dy2
+            self.grads.update(W=dWb[:-1].reshape(self.params["W"].shape), b=dWb[-1])
+        else:
+            dW = self.cols.T @ dy2
+            self.grads.update(W=dW.reshape(self.params["W"].shape), b=dy2.sum(axis=0))
 
     def config(self):
         return {"type": "Conv2D", "c_in": self.c_in, "c_out": self.c_out,
@@ -132,7 +155,8 @@ class Conv2D(Layer):
 
 class MaxPool2D(Layer):
     """Non-overlapping size x size max pooling (rows and columns past a whole window are dropped);
-    the gradient goes to the first maximum of each window."""
+    the gradient goes to the first maximum of each window, whose position forward() keeps as one small code
+    per window rather than a mask as big as the input."""
 
     def __init__(self, size: int = 2):
         super().__init__()
@@ -145,24 +169,22 @@ class MaxPool2D(Layer):
         return [x[:, i:h:s, j:w:s, :] for i in range(s) for j in range(s)]
 
     def forward(self, x):
-        self.x = x
+        self.in_shape, self.dtype = x.shape, x.dtype
         first, *others = self._windows(x)
         y = first.copy()
-        for view in others:
+        self.argmax = np.zeros(y.shape, np.min_scalar_type(self.size ** 2))
+        for position, view in enumerate(others, 1):
+            beats = np.greater(view, y)         # strictly: a tie leaves the maximum at the earlier position
+            # positions come in increasing order, so the last one to beat the running maximum is the largest code
+            np.maximum(self.argmax, beats * self.argmax.dtype.type(position), out=self.argmax)
             np.maximum(y, view, out=y)
-        self.y = y
         return y
 
     def backward(self, dy):
-        whole_windows = all(d % self.size == 0 for d in self.x.shape[1:3])
-        dx = np.empty_like(self.x) if whole_windows else np.zeros_like(self.x)
-        taken = None
-        for view, dx_view in zip(self._windows(self.x), self._windows(dx)):
-            is_max = view == self.y
-            # for booleans a > b is "a and not b": a maximum no earlier position in the window has claimed
-            first_max = is_max if taken is None else np.greater(is_max, taken)
-            np.multiply(dy, first_max, out=dx_view)
-            taken = first_max if taken is None else np.logical_or(taken, first_max, out=taken)
+        whole_windows = all(d % self.size == 0 for d in self.in_shape[1:3])
+        dx = np.empty(self.in_shape, self.dtype) if whole_windows else np.zeros(self.in_shape, self.dtype)
+        for position, dx_view in enumerate(self._windows(dx)):
+            np.multiply(dy, self.argmax == position, out=dx_view)
         return dx
 
     def config(self):

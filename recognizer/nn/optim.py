@@ -22,7 +22,8 @@ class SGD:
 
 
 class Adam:
-    """Adam; weight_decay is decoupled (AdamW) and applied to the parameters that decay (weights, not biases)."""
+    """Adam; weight_decay is decoupled (AdamW) and applied to the parameters that decay (weights, not biases).
+    The moments and the parameters are updated in place, through one scratch array per parameter."""
 
     def __init__(self, params: list[Parameter], lr: float = 1e-3, betas=(0.9, 0.999), eps: float = 1e-8,
                  weight_decay: float = 0.0):
@@ -30,16 +31,26 @@ class Adam:
         self.b1, self.b2 = betas
         self.m = [np.zeros_like(p.value) for p in params]
         self.v = [np.zeros_like(p.value) for p in params]
+        self.scratch = [np.empty_like(p.value) for p in params]
         self.t = 0
 
     def step(self) -> None:
         self.t += 1
         c1, c2 = 1 - self.b1 ** self.t, 1 - self.b2 ** self.t
-        for p, m, v in zip(self.params, self.m, self.v):
+        for p, m, v, s in zip(self.params, self.m, self.v, self.scratch):
+            grad, value = p.grad, p.value
             m *= self.b1
-            m += (1 - self.b1) * p.grad
+            np.multiply(grad, 1 - self.b1, out=s)
+            m += s
             v *= self.b2
-            v += (1 - self.b2) * p.grad * p.grad
+            np.multiply(grad, grad, out=s)
+            s *= 1 - self.b2
+            v += s
             if self.weight_decay and p.decay:
-                p.value -= self.lr * self.weight_decay * p.value
-            p.value -= (self.lr * (m / c1) / (np.sqrt(v / c2) + self.eps)).astype(p.value.dtype)
+                value *= 1 - self.lr * self.weight_decay
+            np.divide(v, c2, out=s)             # the step is lr * (m / c1) / (sqrt(v / c2) + eps)
+            np.sqrt(s, out=s)
+            s += self.eps
+            np.divide(m, s, out=s)
+            s *= self.lr / c1
+            value -= s

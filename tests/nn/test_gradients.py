@@ -39,6 +39,10 @@ LAYERS = {
     "Conv2D without padding": (lambda rng: Conv2D(2, 3, kernel=3, rng=rng, dtype=np.float64), (2, 5, 5, 2), "normal"),
     "Conv2D with padding": (lambda rng: Conv2D(2, 3, kernel=3, padding=1, rng=rng, dtype=np.float64),
                             (2, 4, 5, 2), "normal"),
+    "Conv2D with one input channel (patches as columns)": (
+        lambda rng: Conv2D(1, 3, kernel=3, padding=1, rng=rng, dtype=np.float64), (2, 4, 5, 1), "normal"),
+    "Conv2D with one input channel on the plain path": (
+        lambda rng: Conv2D(1, 3, kernel=3, padding=1, rng=rng, dtype=np.float64, fast=False), (2, 4, 5, 1), "normal"),
     "MaxPool2D": (lambda rng: MaxPool2D(2), (2, 4, 6, 3), "distinct"),
     "MaxPool2D with rows and columns past the last window": (lambda rng: MaxPool2D(2), (2, 5, 7, 3), "distinct"),
     "ReLU": (lambda rng: ReLU(), (3, 7), "away from zero"),
@@ -105,8 +109,9 @@ def test_max_pooling_drops_rows_and_columns_past_the_last_whole_window():
 @pytest.mark.parametrize("make_layer", [
     lambda rng: Dense(5, 3, rng=rng, dtype=np.float64),
     lambda rng: Conv2D(1, 3, kernel=3, padding=1, rng=rng, dtype=np.float64),
+    lambda rng: Conv2D(1, 3, kernel=3, padding=1, rng=rng, dtype=np.float64, fast=False),
     lambda rng: ReLU(),
-], ids=["Dense", "Conv2D", "ReLU"])
+], ids=["Dense", "Conv2D with one input channel", "Conv2D on the plain path", "ReLU"])
 def test_backward_params_fills_the_same_gradients_as_backward(make_layer):
     rng = np.random.default_rng(4)
     layer = make_layer(rng)

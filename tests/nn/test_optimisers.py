@@ -74,3 +74,27 @@ def test_adam_keeps_float32_parameters_float32():
     params = {"W": np.ones((2, 2), np.float32)}
     Adam(layer_with(params, {"W": np.ones((2, 2), np.float32)}).parameters(), weight_decay=1e-2).step()
     assert params["W"].dtype == np.float32
+
+
+def test_adam_updating_in_place_takes_the_textbook_adamw_step():
+    rng = np.random.default_rng(0)
+    params = {"W": rng.standard_normal((3, 4)), "b": rng.standard_normal(4)}
+    grads: dict = {}
+    adam = Adam(layer_with(params, grads).parameters(), lr=0.05, weight_decay=0.1)
+    expected = {k: v.copy() for k, v in params.items()}
+    m = {k: np.zeros_like(v) for k, v in params.items()}
+    v = {k: np.zeros_like(p) for k, p in params.items()}
+    arrays = dict(params)
+
+    for t in range(1, 6):
+        grads.update(W=rng.standard_normal((3, 4)), b=rng.standard_normal(4))
+        adam.step()
+        for k in expected:
+            m[k] = 0.9 * m[k] + 0.1 * grads[k]
+            v[k] = 0.999 * v[k] + 0.001 * grads[k] ** 2
+            decay = 0.05 * 0.1 * expected[k] if k == "W" else 0.0
+            expected[k] = expected[k] - decay - 0.05 * (m[k] / (1 - 0.9 ** t)) / (np.sqrt(v[k] / (1 - 0.999 ** t)) + 1e-8)
+
+    for k in expected:
+        np.testing.assert_allclose(params[k], expected[k], rtol=1e-12, atol=1e-12)
+        assert params[k] is arrays[k]
