@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-TARGET_RATIO = 0.5
+TARGET_RATIO = 1.0
 
 
 def parse_args() -> argparse.Namespace:
