@@ -229,9 +229,8 @@ def main() -> int:
         change = (ma["mnist_test_accuracy"] - mb["mnist_test_accuracy"]) * 100
         print(f"MNIST test: before {mb['mnist_test_accuracy']:.4f}, after {ma['mnist_test_accuracy']:.4f} "
               f"({change:+.2f} point; target: down at most 0.10)")
-    tuned = {name: getattr(settings, name) for name in ("RETRAIN_EPOCHS", "RETRAIN_LR", "RETRAIN_VARIANTS",
-                                                         "RETRAIN_REPLAY_SHARE", "RETRAIN_PEN_SHARE", "RETRAIN_L2SP",
-                                                         "RETRAIN_MIN_STEPS", "RETRAIN_MAX_STEPS")}
+    tuned = {name: getattr(settings, name) for name in settings.__dir__() if name.startswith("RETRAIN_")
+             and name.split("_", 1)[1] not in ("SCHEDULE_ARCH", "SCHEDULE_CRONTAB", "PROGRESS_SECONDS", "STALE_SECONDS")}
     print("settings: " + " ".join(f"{k}={v}" for k, v in tuned.items()))
     if args.json:
         counts = re.search(r"b=(\d+), only the candidate on c=(\d+)", run.reason or "")

@@ -12,8 +12,9 @@ import numpy as np
 
 from recognizer.nn.augment import AugmentConfig, augment
 from recognizer.nn.losses import SoftmaxCrossEntropy
+from recognizer.nn.layers import Dense
 from recognizer.nn.model import Sequential
-from recognizer.nn.optim import Adam
+from recognizer.nn.optim import SGD, Adam
 from recognizer.nn.train import EpochTally, Progress, cosine, to_float
 
 from .data import TrainingSet
@@ -33,6 +34,15 @@ class FinetuneConfig:
     min_steps: int
     max_steps: int
     seed: int
+    layers: str = "all"    # "all", or "dense": the convolutions stay as they are and only the dense layers learn
+    optimiser: str = "adam"  # or "sgd" (momentum 0.9): steps in proportion to each gradient, none where it is ~0
+    augment_replay: bool = True  # the replayed digits augmented too, or shown as they are
+
+
+def trained_parameters(model: Sequential, layers: str) -> list:
+    if layers == "dense":
+        return [p for layer in model.layers if isinstance(layer, Dense) for p in layer.parameters()]
+    return model.parameters()
 
 
 def steps_per_epoch(cfg: FinetuneConfig, drawings: int) -> int:
@@ -50,10 +60,10 @@ def finetune(model: Sequential, data: TrainingSet, cfg: FinetuneConfig,
     """Trains `model` in place with Adam and a cosine schedule; returns per-epoch {epoch, loss, accuracy, seconds}.
     With a teacher (the starting network) and cfg.distill, replayed digits are also pulled toward its answers."""
     rng = np.random.default_rng(cfg.seed)
-    params = model.parameters()
+    params = trained_parameters(model, cfg.layers)
     start = [p.value.copy() for p in params]
     anchor = start if cfg.l2sp else []
-    opt = Adam(params, lr=cfg.lr)
+    opt = SGD(params, lr=cfg.lr, momentum=0.9) if cfg.optimiser == "sgd" else Adam(params, lr=cfg.lr)
     loss_fn = SoftmaxCrossEntropy()
     n = data.drawings_train
     own = drawings_per_batch(cfg, n)
@@ -74,7 +84,10 @@ def finetune(model: Sequential, data: TrainingSet, cfg: FinetuneConfig,
             q = rng.integers(len(data.y_pen), size=pen) if pen else np.zeros(0, np.int64)
             x = to_float(np.concatenate([data.x_drawings[take], data.x_mnist[m], data.x_pen[q]]))
             y = np.concatenate([data.y_drawings[take], data.y_mnist[m], data.y_pen[q]]).astype(np.int64)
-            x = augment(x, rng, AugmentConfig(), labels=y)
+            if cfg.augment_replay:
+                x = augment(x, rng, AugmentConfig(), labels=y)
+            else:               # the replayed digits as they are: what MNIST test measures
+                x[:own] = augment(x[:own], rng, AugmentConfig(), labels=y[:own])
             logits = model.forward(x)
             loss = loss_fn.forward(logits, y)
             dlogits = loss_fn.backward()

@@ -42,7 +42,9 @@ def train_candidate(active_net, data: TrainingSet, opts: dict, reporter: RunRepo
                          variants=settings.RETRAIN_VARIANTS, replay_share=settings.RETRAIN_REPLAY_SHARE,
                          pen_share=settings.RETRAIN_PEN_SHARE, l2sp=settings.RETRAIN_L2SP,
                          distill=settings.RETRAIN_DISTILL, interpolate=settings.RETRAIN_INTERPOLATE,
-                         min_steps=settings.RETRAIN_MIN_STEPS, max_steps=settings.RETRAIN_MAX_STEPS, seed=opts["seed"])
+                         min_steps=settings.RETRAIN_MIN_STEPS, max_steps=settings.RETRAIN_MAX_STEPS, seed=opts["seed"],
+                         layers=settings.RETRAIN_LAYERS, optimiser=settings.RETRAIN_OPTIMISER,
+                         augment_replay=settings.RETRAIN_AUGMENT_REPLAY)
     teacher = copy.deepcopy(active_net) if cfg.distill else None
     history = finetune(active_net, data, cfg, on_progress=reporter, teacher=teacher)
     return active_net, history, {**opts, **vars(cfg), "augment": True, "pen_inputs": len(data.y_pen)}

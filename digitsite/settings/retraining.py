@@ -21,6 +21,9 @@ RETRAIN_PEN_SHARE = env_float("RETRAIN_PEN_SHARE", 0.0)
 RETRAIN_L2SP = env_float("RETRAIN_L2SP", 0.0)
 RETRAIN_DISTILL = env_float("RETRAIN_DISTILL", 0.0)
 RETRAIN_INTERPOLATE = env_float("RETRAIN_INTERPOLATE", 0.7)
+RETRAIN_LAYERS = env_str("RETRAIN_LAYERS", "all")              # "dense": fine-tune only the dense layers
+RETRAIN_OPTIMISER = env_str("RETRAIN_OPTIMISER", "adam")        # or "sgd" (momentum 0.9) at RETRAIN_LR
+RETRAIN_AUGMENT_REPLAY = env_bool("RETRAIN_AUGMENT_REPLAY", True)  # false: replayed digits are not augmented
 RETRAIN_MIN_STEPS = int(env_float("RETRAIN_MIN_STEPS", 100))
 RETRAIN_MAX_STEPS = int(env_float("RETRAIN_MAX_STEPS", 2000))
 # The operator reader (when labelled drawings hold operators) is fine-tuned in the same run with the same settings,

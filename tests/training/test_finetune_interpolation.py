@@ -1,4 +1,5 @@
-"""RETRAIN_INTERPOLATE: the candidate lies that share of the way from the active weights to the fine-tuned ones."""
+"""RETRAIN_INTERPOLATE: the candidate lies that share of the way from the active weights to the fine-tuned ones;
+RETRAIN_LAYERS=dense: only the dense layers learn."""
 import numpy as np
 
 from tests.training.retraining import small_mnist, tiny_network
@@ -29,3 +30,17 @@ def test_interpolating_halfway_lands_midway_between_the_start_and_the_fine_tuned
     for s, f, h, n in zip(start, full, half, none):
         assert np.allclose(h, (s + f) / 2, atol=1e-6)
         assert np.array_equal(n, s)
+
+
+def test_fine_tuning_only_the_dense_layers_leaves_the_convolutions_as_they_were():
+    from recognizer.nn.layers import Conv2D, Dense
+    from recognizer.nn.model import cnn_spec, from_architecture
+    model = from_architecture(cnn_spec(), seed=0)
+    learning = [layer for layer in model.layers if isinstance(layer, (Conv2D, Dense))]
+    start = [[p.value.copy() for p in layer.parameters()] for layer in learning]
+    cfg = FinetuneConfig(epochs=1, batch_size=32, lr=1e-3, variants=2, replay_share=0.5, pen_share=0.0, l2sp=0.0,
+                         distill=0.0, interpolate=1.0, min_steps=3, max_steps=3, seed=0, layers="dense")
+    finetune(model, some_data(), cfg)
+    moved = [(type(layer).__name__, any(not np.array_equal(p.value, s) for p, s in zip(layer.parameters(), before)))
+             for layer, before in zip(learning, start)]
+    assert moved == [("Conv2D", False), ("Conv2D", False), ("Dense", True), ("Dense", True)]

@@ -24,13 +24,14 @@ class Command(BaseCommand):
         parser.add_argument("--arch", choices=["mlp", "cnn"], default="mlp")
         parser.add_argument("--epochs", type=int, default=20)
         parser.add_argument("--seed", type=int, default=0)
+        parser.add_argument("--version", default="operators-1", help="the version name the weights carry")
         parser.add_argument("--data", type=Path, default=None, help="keep the cut pieces here (reused when there)")
         parser.add_argument("--out", type=Path, default=None, help="default WEIGHTS_DIR/operators.npz")
         parser.add_argument("--replay-per-class", type=int, default=1200,
                             help="training pieces per class kept beside the weights for retraining to replay")
 
-    def handle(self, *args, drawings, writers, hold_out_writers, arch, epochs, seed, data, out, replay_per_class,
-               **options):
+    def handle(self, *args, drawings, writers, hold_out_writers, arch, epochs, seed, version, data, out,
+               replay_per_class, **options):
         pen_file, mdas_file = DEVSETS / "pendigits_train.npz", DEVSETS / "mdas_operators.npz"
         if not pen_file.exists() or not mdas_file.exists():
             raise CommandError(f"needs {pen_file} and {mdas_file}")
@@ -54,7 +55,7 @@ class Command(BaseCommand):
             f"{c} {n}" for c, n in zip(operators.CLASSES, np.bincount(train["y"], minlength=len(operators.CLASSES)))))
         network = operator_data.train_reader(train, arch=arch, epochs=epochs, seed=seed,
                                              on_epoch=lambda e, loss: self.stdout.write(f"epoch {e}: loss {loss:.4f}"))
-        meta = {"version": f"operators-s{seed}", "classes": list(operators.CLASSES),
+        meta = {"version": version, "classes": list(operators.CLASSES),
                 "trained_on": {"pen_writers": pen_data.writers_text(chosen), "pen_sha256": sha256_of(pen_file),
                                "mdas_split": "train", "mdas_images": int(len(images)),
                                "mdas_sha256": sha256_of(mdas_file), "mdas_source": operator_data.MDAS_ATTRIBUTION,
