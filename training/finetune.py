@@ -86,7 +86,7 @@ def finetune(model: Sequential, data: TrainingSet, cfg: FinetuneConfig,
             y = np.concatenate([data.y_drawings[take], data.y_mnist[m], data.y_pen[q]]).astype(np.int64)
             if cfg.augment_replay:
                 x = augment(x, rng, AugmentConfig(), labels=y)
-            else:               # the replayed digits as they are: what MNIST test measures
+            elif own:           # the replayed digits as they are: what MNIST test measures
                 x[:own] = augment(x[:own], rng, AugmentConfig(), labels=y[:own])
             logits = model.forward(x)
             loss = loss_fn.forward(logits, y)

@@ -1,5 +1,5 @@
 """RETRAIN_INTERPOLATE: the candidate lies that share of the way from the active weights to the fine-tuned ones;
-RETRAIN_LAYERS=dense: only the dense layers learn."""
+RETRAIN_LAYERS=dense: only the dense layers learn; RETRAIN_AUGMENT_REPLAY: whether replayed digits are augmented."""
 import numpy as np
 
 from tests.training.retraining import small_mnist, tiny_network
@@ -44,3 +44,16 @@ def test_fine_tuning_only_the_dense_layers_leaves_the_convolutions_as_they_were(
     moved = [(type(layer).__name__, any(not np.array_equal(p.value, s) for p, s in zip(layer.parameters(), before)))
              for layer, before in zip(learning, start)]
     assert moved == [("Conv2D", False), ("Conv2D", False), ("Dense", True), ("Dense", True)]
+
+
+def test_replayed_digits_are_shown_as_they_are_unless_augment_replay_is_on(monkeypatch):
+    import training.finetune as ft
+    augmented_rows = []
+    real = ft.augment
+    monkeypatch.setattr(ft, "augment", lambda x, *a, **k: augmented_rows.append(len(x)) or real(x, *a, **k))
+    for augment_replay in (False, True):
+        cfg = FinetuneConfig(epochs=1, batch_size=32, lr=1e-3, variants=2, replay_share=0.75, pen_share=0.0,
+                             l2sp=0.0, distill=0.0, interpolate=1.0, min_steps=2, max_steps=2, seed=0,
+                             augment_replay=augment_replay)
+        finetune(tiny_network(), some_data(), cfg)
+    assert augmented_rows == [8, 8, 32, 32]      # a quarter of each batch are drawings; with replay, all of it

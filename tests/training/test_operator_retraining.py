@@ -78,7 +78,7 @@ def test_a_run_teaches_the_operator_reader_from_labelled_expressions_and_serves_
     run = run_once()
     learnt = run.metrics_after["operators"]
     assert learnt["operators_trained"] == trained.sum() > 0
-    assert learnt["base_version"] == "operators-s0" and learnt["replayed_from"] > 1000
+    assert learnt["base_version"] == "operators-1" and learnt["replayed_from"] > 1000
     assert "operators: promoted operators-2: operator test pieces " in run.reason, run.reason
     reader = ModelVersion.objects.get(version="operators-2")
     assert reader.arch == OPERATORS_ARCH and reader.in_database and reader.is_active
@@ -91,13 +91,13 @@ def test_operators_relabelled_as_another_operator_are_rejected_and_the_reader_st
     install_shipped(settings.WEIGHTS_DIR, trained=True)
     sums(24, relabel=lambda s: s.replace("+", "÷"))         # every + said to be a ÷
     run = run_once()
-    assert "operators: kept operators-s0, rejected operators-2: rejected by the operator test rule: " in run.reason
+    assert "operators: kept operators-1, rejected operators-2: rejected by the operator test rule: " in run.reason
     assert ModelVersion.objects.get(version="operators-2").rejected
-    assert operators.served().version == "operators-s0"
+    assert operators.served().version == "operators-1"
 
 
 def test_a_run_without_labelled_operators_leaves_the_operator_reader_alone(settings):
     install_shipped(settings.WEIGHTS_DIR, trained=True)
     run = run_once()
     assert "operators" not in run.metrics_after and "operators:" not in run.reason
-    assert not ModelVersion.objects.filter(arch=OPERATORS_ARCH).exclude(version="operators-s0").exists()
+    assert not ModelVersion.objects.filter(arch=OPERATORS_ARCH).exclude(version="operators-1").exists()
