@@ -14,7 +14,7 @@ from .env import env_bool, env_float, env_str
 # as they are (RETRAIN_AUGMENT_REPLAY false): augmenting them too is what cost MNIST test a tenth of a point.
 # RETRAIN_LAYERS and RETRAIN_OPTIMISER were tried and are left at all layers and Adam. Tuned on pendigits writers
 # 17-20 (README, Retraining).
-RETRAIN_EPOCHS = int(env_float("RETRAIN_EPOCHS", 1))
+RETRAIN_EPOCHS = int(env_float("RETRAIN_EPOCHS", 2))
 RETRAIN_BATCH_SIZE = int(env_float("RETRAIN_BATCH_SIZE", 128))
 RETRAIN_LR = env_float("RETRAIN_LR", 5e-4)                      # fine-tuning the active weights
 RETRAIN_VARIANTS = int(env_float("RETRAIN_VARIANTS", 50))
