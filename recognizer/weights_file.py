@@ -1,5 +1,5 @@
-"""A helper network served from one file in WEIGHTS_DIR (the digit check, the operator reader): loaded once per
-process and again when the file changes; None while there is no file."""
+"""A helper network served from one file in WEIGHTS_DIR (the digit check; the operator reader is a served version,
+see operators.py): loaded once per process and again when the file changes; None while there is no file."""
 from __future__ import annotations
 
 import threading
