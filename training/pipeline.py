@@ -28,6 +28,12 @@ log = logging.getLogger(__name__)
 Status = TrainingRun.Status
 
 
+def carried_calibration(active_meta: dict) -> dict:
+    """The active version's temperature (fitted on drawings it never trained on), kept by the fine-tuned candidate,
+    so that a promotion does not undo the calibration; fine-tuning with replay moves it little."""
+    return {"temperature": active_meta["temperature"]} if "temperature" in active_meta else {}
+
+
 def train_candidate(active_net, data: TrainingSet, opts: dict, reporter: RunReporter):
     """Fine-tunes the active weights (finetune.py), or trains fresh ones of the same architecture on MNIST with the
     drawings in every batch. Returns the model, its per-epoch history and the configuration it trained with."""
@@ -58,7 +64,7 @@ def train_run(run: TrainingRun, on_progress: Callable[[TrainingRun], None] | Non
     if active is None:
         raise Unavailable("no_weights", f"There are no {run.arch} weights to start from: no active version and no "
                                         f"{serving.shipped_path(run.arch)}.")
-    active_net, _ = weights_store.load_network(active)
+    active_net, active_meta = weights_store.load_network(active)
     reporter.report(base_version=active, progress={"phase": "loading data"})
     data = training_set()
     reporter.report(mnist_train_count=data.mnist_train, drawing_train_count=data.drawings_train,
@@ -88,7 +94,8 @@ def train_run(run: TrainingRun, on_progress: Callable[[TrainingRun], None] | Non
                                       f"against {active}, so it is not promoted over it")
         candidate = weights_store.store_version(model, arch=run.arch, version=version, metrics=metrics,
                                                 rejected=not promote,
-                                                meta={"version": version, "arch": run.arch, "run": run.pk})
+                                                meta={"version": version, "arch": run.arch, "run": run.pk,
+                                                      **carried_calibration(active_meta)})
         if promote:
             serving.activate(candidate)
             reason = f"promoted {version}: {reason}"

@@ -239,3 +239,13 @@ def test_drawings_staff_labelled_in_the_review_are_trained_on_and_held_out_by_su
     assert run.holdout_count == sum(i % 5 == 0 for i in ids) and run.holdout_count > 0
     assert run.drawing_train_count == len(ids) - run.holdout_count
     assert run.metrics_after["holdout_count"] == run.metrics_before["holdout_count"] == run.holdout_count
+
+
+def test_a_promoted_candidate_keeps_the_active_versions_calibration(settings):
+    model = install_shipped(settings.WEIGHTS_DIR)
+    model.save(settings.WEIGHTS_DIR / "mlp.npz", meta={"version": "mlp-1", "temperature": 1.7})
+    run = request_and_run()
+    assert run.status == "succeeded", run.error
+    _, meta = weights_store.load_network(ModelVersion.objects.get(version="mlp-2"))
+    assert meta["temperature"] == 1.7
+    assert serving.get_model("mlp").temperature == 1.7
