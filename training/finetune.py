@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+from django.conf import settings
 
 from recognizer.nn.augment import AugmentConfig, augment
 from recognizer.nn.losses import SoftmaxCrossEntropy
@@ -45,10 +46,31 @@ def trained_parameters(model: Sequential, layers: str) -> list:
     return model.parameters()
 
 
-def steps_per_epoch(cfg: FinetuneConfig, drawings: int) -> int:
-    per_batch = drawings_per_batch(cfg, drawings)
-    wanted = math.ceil(drawings * cfg.variants / per_batch) if per_batch else 0
+def config_from_settings(*, epochs: int, batch_size: int, lr: float, seed: int) -> FinetuneConfig:
+    """The fine-tuning recipe of the RETRAIN_* settings, for a run of these epochs, batch size, rate and seed."""
+    return FinetuneConfig(epochs=epochs, batch_size=batch_size, lr=lr, variants=settings.RETRAIN_VARIANTS,
+                          replay_share=settings.RETRAIN_REPLAY_SHARE, pen_share=settings.RETRAIN_PEN_SHARE,
+                          l2sp=settings.RETRAIN_L2SP, distill=settings.RETRAIN_DISTILL,
+                          interpolate=settings.RETRAIN_INTERPOLATE, min_steps=settings.RETRAIN_MIN_STEPS,
+                          max_steps=settings.RETRAIN_MAX_STEPS, seed=seed, layers=settings.RETRAIN_LAYERS,
+                          optimiser=settings.RETRAIN_OPTIMISER, augment_replay=settings.RETRAIN_AUGMENT_REPLAY)
+
+
+def steps_for(cfg: FinetuneConfig, items: int, per_batch: int) -> int:
+    """Batches an epoch for `items` examples, `per_batch` of them in each, each seen cfg.variants times."""
+    wanted = math.ceil(items * cfg.variants / per_batch) if per_batch else 0
     return min(max(wanted, cfg.min_steps), cfg.max_steps)
+
+
+def steps_per_epoch(cfg: FinetuneConfig, drawings: int) -> int:
+    return steps_for(cfg, drawings, drawings_per_batch(cfg, drawings))
+
+
+def move_toward(params: list, start: list[np.ndarray], share: float) -> None:
+    """Puts each parameter `share` of the way from its start to where training left it (WiSE-FT; 1: as it is)."""
+    if share != 1:
+        for p, p0 in zip(params, start):
+            p.value[...] = p0 + share * (p.value - p0)
 
 
 def drawings_per_batch(cfg: FinetuneConfig, drawings: int) -> int:
@@ -105,7 +127,5 @@ def finetune(model: Sequential, data: TrainingSet, cfg: FinetuneConfig,
                 on_progress(tally.progress(b + 1))
         history.append(tally.entry())
     model.train(False)
-    if cfg.interpolate != 1:
-        for p, p0 in zip(params, start):
-            p.value[...] = p0 + cfg.interpolate * (p.value - p0)
+    move_toward(params, start, cfg.interpolate)
     return history

@@ -10,8 +10,7 @@ held-out drawings. Its version (arch "operators") is stored, promoted and rolled
 from __future__ import annotations
 
 import copy
-import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +26,7 @@ from recognizer.nn.train import cosine
 from recognizer.operator_data import REPLAY_FILE
 from submissions.training_data import labelled_pieces
 
+from .finetune import FinetuneConfig, config_from_settings, move_toward, steps_for
 from .gate import gate
 
 # What a class means in an expression: reading a raised dot where a × was drawn is right.
@@ -75,12 +75,17 @@ def replay_pieces() -> tuple[Pieces, Pieces]:
     return every.take(~test), every.take(test)
 
 
-def operator_set() -> OperatorSet:
+def operator_set() -> OperatorSet | None:
+    """The labelled symbols, split into training and holdout, with the replayed pieces; None (and the replay file
+    not read) when no operator is there to learn."""
     pieces = labelled_pieces(include_visitor_labels=settings.RETRAIN_VISITOR_LABELS)
     labelled = Pieces(pieces["x"], pieces["geometry"], pieces["y"].astype(int))
     held = pieces["ids"] % settings.RETRAIN_HOLDOUT_EVERY == 0
+    train = labelled.take(~held)
+    if not (train.y != operators.DIGIT).any():
+        return None
     replay, test = replay_pieces()
-    return OperatorSet(train=labelled.take(~held), holdout=labelled.take(held), replay=replay, test=test)
+    return OperatorSet(train=train, holdout=labelled.take(held), replay=replay, test=test)
 
 
 def read_right(network: Sequential, pieces: Pieces) -> np.ndarray:
@@ -98,22 +103,20 @@ def measure(network: Sequential, data: OperatorSet) -> tuple[dict, np.ndarray]:
             "holdout_correct": int(right.sum()), "holdout_count": len(right)}, right
 
 
-def finetune_reader(network: Sequential, data: OperatorSet, *, seed: int) -> list[dict]:
-    """Fine-tunes `network` in place with the digit reader's settings (batch, rate, views per drawing, replay share,
-    steps, interpolation; at most RETRAIN_OPERATOR_MAX_STEPS steps an epoch); returns per-epoch {epoch, loss}."""
-    rng = np.random.default_rng(seed)
+def finetune_reader(network: Sequential, data: OperatorSet, cfg: FinetuneConfig) -> list[dict]:
+    """Fine-tunes `network` in place with Adam, a cosine schedule and the digit reader's recipe (`cfg`: views per
+    symbol, replay share, steps, how far to move); returns per-epoch {epoch, loss, steps}."""
+    rng = np.random.default_rng(cfg.seed)
     params = network.parameters()
     start = [p.value.copy() for p in params]
-    batch = settings.RETRAIN_BATCH_SIZE
-    replay = int(round(batch * settings.RETRAIN_REPLAY_SHARE)) if len(data.replay) else 0
-    own = batch - replay
-    steps = min(max(math.ceil(len(data.train) * settings.RETRAIN_VARIANTS / own), settings.RETRAIN_MIN_STEPS),
-                settings.RETRAIN_OPERATOR_MAX_STEPS)
-    total, lr = steps * settings.RETRAIN_EPOCHS, settings.RETRAIN_LR
-    opt, loss_fn = Adam(params, lr=lr), SoftmaxCrossEntropy()
+    replay = int(round(cfg.batch_size * cfg.replay_share)) if len(data.replay) else 0
+    own = cfg.batch_size - replay
+    steps = steps_for(cfg, len(data.train), own)
+    total = steps * cfg.epochs
+    opt, loss_fn = Adam(params, lr=cfg.lr), SoftmaxCrossEntropy()
     queue, history = np.zeros(0, np.int64), []
     network.train(True)
-    for epoch in range(1, settings.RETRAIN_EPOCHS + 1):
+    for epoch in range(1, cfg.epochs + 1):
         losses = []
         for step in range(steps):
             while len(queue) < own:
@@ -127,12 +130,11 @@ def finetune_reader(network: Sequential, data: OperatorSet, *, seed: int) -> lis
             y = np.concatenate([mine.y, replayed.y])
             losses.append(loss_fn.forward(network.forward(operators.features(network, x, g)), y))
             network.backward(loss_fn.backward(), input_grad=False)
-            opt.lr = cosine(lr, lr / 20, (epoch - 1) * steps + step, total)
+            opt.lr = cosine(cfg.lr, cfg.lr / 20, (epoch - 1) * steps + step, total)
             opt.step()
         history.append({"epoch": epoch, "loss": round(float(np.mean(losses)), 5), "steps": steps})
     network.train(False)
-    for p, p0 in zip(params, start):
-        p.value[...] = p0 + settings.RETRAIN_INTERPOLATE * (p.value - p0)
+    move_toward(params, start, cfg.interpolate)
     return history
 
 
@@ -150,7 +152,7 @@ def train_operator_candidate(*, seed: int) -> Outcome | None:
     """A fine-tuned candidate of the active operator reader and the gate's verdict on it; None when there is no
     operator reader or no labelled operator to learn from."""
     data = operator_set()
-    if not data.operators_to_learn:
+    if data is None:
         return None
     active = serving.active_version(OPERATORS_ARCH)
     if active is None:
@@ -158,7 +160,11 @@ def train_operator_candidate(*, seed: int) -> Outcome | None:
     network, meta = weights_store.load_network(active)
     before, active_right = measure(network, data)
     candidate = copy.deepcopy(network)
-    history = finetune_reader(candidate, data, seed=seed)
+    # The digit reader's recipe from the settings (not a run's own options), at most RETRAIN_OPERATOR_MAX_STEPS an epoch.
+    cfg = replace(config_from_settings(epochs=settings.RETRAIN_EPOCHS, batch_size=settings.RETRAIN_BATCH_SIZE,
+                                       lr=settings.RETRAIN_LR, seed=seed),
+                  max_steps=settings.RETRAIN_OPERATOR_MAX_STEPS)
+    history = finetune_reader(candidate, data, cfg)
     after, candidate_right = measure(candidate, data)
     promote, reason = gate(before, after, active_right=active_right, candidate_right=candidate_right,
                            test="test_accuracy", test_name="operator test pieces", rule="operator test",

@@ -18,7 +18,7 @@ from recognizer.nn.train import Mix, TrainConfig, fit
 from recognizer.weights_store import next_version
 
 from .data import TrainingSet, training_set
-from .finetune import FinetuneConfig, finetune
+from .finetune import config_from_settings, finetune
 from .gate import gate, measure
 from .models import TrainingRun
 from .operator_run import register, train_operator_candidate
@@ -44,13 +44,7 @@ def train_candidate(active_net, data: TrainingSet, opts: dict, reporter: RunRepo
         mix = Mix(data.x_drawings, data.y_drawings, settings.RETRAIN_SCRATCH_DRAWING_SHARE)
         history = fit(model, data.x_mnist, data.y_mnist, cfg, on_progress=reporter, mix=mix)
         return model, history, {**opts, "augment": True, "drawing_share": mix.share}
-    cfg = FinetuneConfig(epochs=opts["epochs"], batch_size=opts["batch_size"], lr=opts["lr"],
-                         variants=settings.RETRAIN_VARIANTS, replay_share=settings.RETRAIN_REPLAY_SHARE,
-                         pen_share=settings.RETRAIN_PEN_SHARE, l2sp=settings.RETRAIN_L2SP,
-                         distill=settings.RETRAIN_DISTILL, interpolate=settings.RETRAIN_INTERPOLATE,
-                         min_steps=settings.RETRAIN_MIN_STEPS, max_steps=settings.RETRAIN_MAX_STEPS, seed=opts["seed"],
-                         layers=settings.RETRAIN_LAYERS, optimiser=settings.RETRAIN_OPTIMISER,
-                         augment_replay=settings.RETRAIN_AUGMENT_REPLAY)
+    cfg = config_from_settings(epochs=opts["epochs"], batch_size=opts["batch_size"], lr=opts["lr"], seed=opts["seed"])
     teacher = copy.deepcopy(active_net) if cfg.distill else None
     history = finetune(active_net, data, cfg, on_progress=reporter, teacher=teacher)
     return active_net, history, {**opts, **vars(cfg), "augment": True, "pen_inputs": len(data.y_pen)}
