@@ -90,7 +90,7 @@ def _join_faint_dots(ink, labels, kept: np.ndarray, operators: list[Piece], line
         return operators
     count = len(kept)
     strong = np.zeros(n + 1, bool)
-    strong[faint[np.isin(labels, np.flatnonzero(kept) + 1)]] = True
+    strong[faint[np.concatenate([[False], kept])[labels]]] = True      # per pixel: is its component kept?
     top, bottom, left, right, area = _component_extents(faint, n)
     height, width = bottom - top + 1, right - left + 1
     candidates = np.flatnonzero(~strong[1:] & (np.maximum(height, width) < 0.25 * line.height)
