@@ -53,6 +53,7 @@ class LoadedModel:
 _lock = threading.Lock()
 _loaded: dict[str, LoadedModel] = {}
 _checked_at: dict[str, float] = {}
+_missing_at: dict[str, float] = {}   # archs with no weights at all, remembered like a loaded model
 
 
 def shipped_path(arch: str) -> Path:
@@ -102,6 +103,7 @@ def activate(version: ModelVersion) -> ModelVersion:
         ModelVersion.objects.filter(arch=version.arch, is_active=True).exclude(pk=version.pk).update(is_active=False)
         ModelVersion.objects.filter(pk=version.pk).update(is_active=True, activated_at=timezone.now())
     version.refresh_from_db()
+    _missing_at.pop(version.arch, None)   # this process serves it at once; others within SERVING_CHECK_SECONDS
     return version
 
 
@@ -174,8 +176,14 @@ def get_model(arch: str | None = None) -> LoadedModel:
     if model is not None and time.monotonic() - _checked_at.get(arch, 0.0) < settings.SERVING_CHECK_SECONDS:
         return model
     if model is None:
+        if time.monotonic() - _missing_at.get(arch, -float("inf")) < settings.SERVING_CHECK_SECONDS:
+            raise ModelUnavailable(f"no {arch} weights (checked less than SERVING_CHECK_SECONDS ago)")
         with _lock:
-            return _loaded.get(arch) or _refresh(arch, None)
+            try:
+                return _loaded.get(arch) or _refresh(arch, None)
+            except ModelUnavailable:
+                _missing_at[arch] = time.monotonic()
+                raise
     if not _lock.acquire(blocking=False):
         return model  # another thread is checking or loading: keep answering with the current model
     try:
@@ -199,3 +207,4 @@ def forget_loaded_models() -> None:
     with _lock:
         _loaded.clear()
         _checked_at.clear()
+        _missing_at.clear()

@@ -38,6 +38,7 @@ class FinetuneConfig:
     layers: str = "all"    # "all", or "dense": the convolutions stay as they are and only the dense layers learn
     optimiser: str = "adam"  # or "sgd" (momentum 0.9): steps in proportion to each gradient, none where it is ~0
     augment_replay: bool = True  # the replayed digits augmented too, or shown as they are
+    hard_weight: int = 1   # drawings the starting network misreads are seen this many times as often as the rest
 
 
 def trained_parameters(model: Sequential, layers: str) -> list:
@@ -53,7 +54,8 @@ def config_from_settings(*, epochs: int, batch_size: int, lr: float, seed: int) 
                           l2sp=settings.RETRAIN_L2SP, distill=settings.RETRAIN_DISTILL,
                           interpolate=settings.RETRAIN_INTERPOLATE, min_steps=settings.RETRAIN_MIN_STEPS,
                           max_steps=settings.RETRAIN_MAX_STEPS, seed=seed, layers=settings.RETRAIN_LAYERS,
-                          optimiser=settings.RETRAIN_OPTIMISER, augment_replay=settings.RETRAIN_AUGMENT_REPLAY)
+                          optimiser=settings.RETRAIN_OPTIMISER, augment_replay=settings.RETRAIN_AUGMENT_REPLAY,
+                          hard_weight=settings.RETRAIN_HARD_WEIGHT)
 
 
 def steps_for(cfg: FinetuneConfig, items: int, per_batch: int) -> int:
@@ -71,6 +73,15 @@ def move_toward(params: list, start: list[np.ndarray], share: float) -> None:
     if share != 1:
         for p, p0 in zip(params, start):
             p.value[...] = p0 + share * (p.value - p0)
+
+
+def drawing_pool(model: Sequential, data: TrainingSet, hard_weight: int) -> np.ndarray:
+    """The drawings' indices for one round: each drawing once, and those `model` misreads hard_weight times."""
+    everyone = np.arange(data.drawings_train)
+    if hard_weight <= 1 or not data.drawings_train:
+        return everyone
+    misread = np.flatnonzero(model.predict_logits(to_float(data.x_drawings)).argmax(axis=1) != data.y_drawings)
+    return np.concatenate([everyone] + [misread] * (hard_weight - 1))
 
 
 def drawings_per_batch(cfg: FinetuneConfig, drawings: int) -> int:
@@ -93,14 +104,15 @@ def finetune(model: Sequential, data: TrainingSet, cfg: FinetuneConfig,
     pen = int(round(replay * cfg.pen_share)) if len(data.y_pen) else 0
     batches = steps_per_epoch(cfg, n)
     total = batches * cfg.epochs
+    pool = drawing_pool(model, data, cfg.hard_weight)
     queue = np.zeros(0, np.int64)
     history = []
     model.train(True)
     for epoch in range(1, cfg.epochs + 1):
         tally = EpochTally(epoch, batches)
         for b in range(batches):
-            while len(queue) < own:     # every drawing once before any drawing twice
-                queue = np.concatenate([queue, rng.permutation(n)])
+            while len(queue) < own:     # the whole pool once before any of it twice
+                queue = np.concatenate([queue, rng.permutation(pool)])
             take, queue = queue[:own], queue[own:]
             m = rng.integers(len(data.y_mnist), size=replay - pen)
             q = rng.integers(len(data.y_pen), size=pen) if pen else np.zeros(0, np.int64)

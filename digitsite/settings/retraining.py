@@ -26,6 +26,9 @@ RETRAIN_INTERPOLATE = env_float("RETRAIN_INTERPOLATE", 1.0)
 RETRAIN_LAYERS = env_str("RETRAIN_LAYERS", "all")              # "dense": fine-tune only the dense layers
 RETRAIN_OPTIMISER = env_str("RETRAIN_OPTIMISER", "adam")        # or "sgd" (momentum 0.9) at RETRAIN_LR
 RETRAIN_AUGMENT_REPLAY = env_bool("RETRAIN_AUGMENT_REPLAY", False)  # true: replayed digits augmented too
+# Drawings the active network misreads are seen RETRAIN_HARD_WEIGHT times as often as those it reads right (1 = all
+# alike): they are what a run has to learn.
+RETRAIN_HARD_WEIGHT = int(env_float("RETRAIN_HARD_WEIGHT", 1))
 RETRAIN_MIN_STEPS = int(env_float("RETRAIN_MIN_STEPS", 100))
 RETRAIN_MAX_STEPS = int(env_float("RETRAIN_MAX_STEPS", 2000))
 # The operator reader (when labelled drawings hold operators) is fine-tuned in the same run with the same settings,

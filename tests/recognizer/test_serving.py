@@ -145,3 +145,28 @@ def test_shipped_weights_replaced_by_a_deploy_are_served_and_their_record_follow
     probe = np.random.default_rng(0).random((4, 28, 28)).astype(np.float32)
     assert np.allclose(served.predict_proba(probe), replacement.predict_proba(probe))
     assert ModelVersion.objects.get(version="mlp-1").sha256 == serving.sha256_of(settings.WEIGHTS_DIR / "mlp.npz")
+
+
+def test_an_arch_without_weights_is_asked_for_once_per_check_interval_not_once_per_request(settings,
+                                                                                           django_assert_num_queries):
+    (settings.WEIGHTS_DIR / "cnn.npz").unlink()  # cnn now has neither a shipped file nor a version
+    serving.get_model()
+    with pytest.raises(serving.ModelUnavailable):
+        serving.get_model("cnn")
+    with django_assert_num_queries(0):
+        for _ in range(5):
+            with pytest.raises(serving.ModelUnavailable):
+                serving.get_model("cnn")
+    time.sleep(0.35)
+    with django_assert_num_queries(1):
+        with pytest.raises(serving.ModelUnavailable):
+            serving.get_model("cnn")
+
+
+def test_an_arch_activated_in_this_process_is_served_at_once_even_after_it_was_missing(settings):
+    (settings.WEIGHTS_DIR / "cnn.npz").unlink()
+    with pytest.raises(serving.ModelUnavailable):
+        serving.get_model("cnn")
+    version = weights_store.store_version(tiny_network(seed=2), arch="cnn", version="cnn-7", meta={"version": "cnn-7"})
+    serving.activate(version)
+    assert serving.get_model("cnn").version == "cnn-7"

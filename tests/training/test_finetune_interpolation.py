@@ -1,5 +1,6 @@
 """RETRAIN_INTERPOLATE: the candidate lies that share of the way from the active weights to the fine-tuned ones;
-RETRAIN_LAYERS=dense: only the dense layers learn; RETRAIN_AUGMENT_REPLAY: whether replayed digits are augmented."""
+RETRAIN_LAYERS=dense: only the dense layers learn; RETRAIN_AUGMENT_REPLAY: whether replayed digits are augmented;
+RETRAIN_HARD_WEIGHT: misread drawings seen more often."""
 import numpy as np
 
 from tests.training.retraining import small_mnist, tiny_network
@@ -57,3 +58,13 @@ def test_replayed_digits_are_shown_as_they_are_unless_augment_replay_is_on(monke
                              augment_replay=augment_replay)
         finetune(tiny_network(), some_data(), cfg)
     assert augmented_rows == [8, 8, 32, 32]      # a quarter of each batch are drawings; with replay, all of it
+
+
+def test_drawings_the_starting_network_misreads_are_seen_hard_weight_times_as_often():
+    from training.finetune import drawing_pool
+    model, data = tiny_network(trained=True), some_data()
+    misread = model.predict_logits(data.x_drawings / 255.0).argmax(axis=1) != data.y_drawings
+    assert 0 < misread.sum() < len(misread)
+    counts = np.bincount(drawing_pool(model, data, 3), minlength=len(misread))
+    assert (counts[misread] == 3).all() and (counts[~misread] == 1).all()
+    assert (np.bincount(drawing_pool(model, data, 1)) == 1).all()
