@@ -1,8 +1,11 @@
 """Training speed of the shipped cnn: our numpy code against the same network in PyTorch CPU, in one run.
 
 Run with the benchmark virtualenv, which has torch (never a dependency of the site):
-    .venv-bench/bin/python bench/train_speed.py [--batches 60] [--repeats 3] [--threads 2] [--profile]
-With the site's .venv it measures numpy alone.
+    .venv-bench/bin/python bench/train_speed.py [--batches 60] [--repeats 3] [--threads 2] [--numpy-split batch|blas]
+                                                [--profile]
+With the site's .venv it measures numpy alone. Both frameworks get --threads threads. PyTorch parallelises every op
+itself; numpy by default splits each batch across the threads (TrainConfig.threads: one chunk per thread, OpenBLAS
+at one thread each), or with --numpy-split blas leaves OpenBLAS to use them in the matrix products alone.
 """
 from __future__ import annotations
 
@@ -23,14 +26,19 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--repeats", type=int, default=3,
                         help="measurements per framework, interleaved; the median is reported (default 3)")
     parser.add_argument("--threads", type=int, default=os.cpu_count(),
-                        help="BLAS / intra-op threads for both frameworks (default: all cores)")
+                        help="threads for both frameworks (default: all cores)")
+    parser.add_argument("--numpy-split", choices=("batch", "blas"), default="batch",
+                        help="how numpy uses its threads: each batch split across them (default), or OpenBLAS's")
     parser.add_argument("--profile", action="store_true", help="also time each numpy layer's forward and backward")
     return parser.parse_args()
 
 
 ARGS = parse_args()
 # BLAS reads its thread count when numpy is first imported, so this has to come before that import.
-for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+# PyTorch (MKL and OpenMP) reads the last two; numpy's OpenBLAS stays at one thread when the batch is split.
+BATCH_THREADS = ARGS.threads if ARGS.numpy_split == "batch" else 1
+os.environ["OPENBLAS_NUM_THREADS"] = str(ARGS.threads // BATCH_THREADS)
+for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[var] = str(ARGS.threads)
 sys.path.insert(0, str(ROOT))
 
@@ -70,7 +78,7 @@ class Stopwatch:
 def numpy_training(images: np.ndarray, labels: np.ndarray) -> Stopwatch:
     """One epoch of recognizer.nn.train.fit (Adam, cosine schedule, dropout), without augmentation."""
     model = build("cnn", seed=0)
-    cfg = TrainConfig(epochs=1, batch_size=ARGS.batch_size, augment=None)
+    cfg = TrainConfig(epochs=1, batch_size=ARGS.batch_size, augment=None, threads=BATCH_THREADS)
     fit(model, images[:2 * ARGS.batch_size], labels[:2 * ARGS.batch_size], cfg)
     with Stopwatch() as watch:
         fit(model, images, labels, cfg)
@@ -148,7 +156,7 @@ def profile_numpy(images: np.ndarray, labels: np.ndarray, steps: int = 10) -> No
             t = time.process_time()
             d = model.layers[i].backward(d) if i else model.layers[i].backward_params(d)
             bwd[i].append(time.process_time() - t)
-    print(f"\nper-layer median CPU ms for one batch of {ARGS.batch_size} (numpy):")
+    print(f"\nper-layer median CPU ms for one whole (unsplit) batch of {ARGS.batch_size} (numpy):")
     print(f"  {'layer':<44} {'forward':>8} {'backward':>9}")
     for layer, f, b in zip(model.layers, fwd, bwd):
         cfg = layer.config()
@@ -163,6 +171,9 @@ def main() -> None:
     images, labels, source = training_images(count)
     print(f"shipped cnn (cnn_spec): {len(images)} {source} images per measurement, batch {ARGS.batch_size}, "
           f"float32, Adam, {ARGS.threads} thread(s), median of {ARGS.repeats} interleaved runs")
+    print(f"numpy threads: each batch split in {BATCH_THREADS} chunk(s) on as many threads, "
+          f"OpenBLAS at {os.environ['OPENBLAS_NUM_THREADS']} thread(s) per chunk; PyTorch: {ARGS.threads} "
+          f"intra-op thread(s)")
     load1, load5, _ = os.getloadavg()
     print(f"numpy {np.__version__}" + (f", torch {torch.__version__}" if torch else "") +
           f"; load average {load1:.1f} / {load5:.1f} on {os.cpu_count()} cores")

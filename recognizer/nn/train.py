@@ -12,6 +12,7 @@ from .augment import AugmentConfig, augment
 from .losses import SoftmaxCrossEntropy
 from .model import Sequential, build
 from .optim import Adam
+from .parallel import ParallelStep
 
 
 @dataclass
@@ -23,6 +24,7 @@ class TrainConfig:
     weight_decay: float = 1e-4
     seed: int = 0
     augment: AugmentConfig | None = field(default_factory=AugmentConfig)
+    threads: int = 1        # above 1, each batch is split across this many threads (parallel.py); best with BLAS at 1
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,7 @@ def fit(model: Sequential, images: np.ndarray, labels: np.ndarray, cfg: TrainCon
     probs = None if sample_weights is None else sample_weights / sample_weights.sum()
     history = []
     model.train(True)
+    parallel = ParallelStep(model, cfg.threads, seed=cfg.seed) if cfg.threads > 1 else None
     for epoch in range(1, cfg.epochs + 1):
         order = rng.permutation(n) if probs is None else rng.choice(n, size=n, p=probs)
         tally = EpochTally(epoch, batches)
@@ -119,9 +122,12 @@ def fit(model: Sequential, images: np.ndarray, labels: np.ndarray, cfg: TrainCon
                 y = np.concatenate([y, mix.labels[pick].astype(np.int64)])
             if cfg.augment is not None:
                 x = augment(x, rng, cfg.augment, labels=y)
-            logits = model.forward(x)
-            loss = loss_fn.forward(logits, y)
-            model.backward(loss_fn.backward(), input_grad=False)
+            if parallel is None:
+                logits = model.forward(x)
+                loss = loss_fn.forward(logits, y)
+                model.backward(loss_fn.backward(), input_grad=False)
+            else:
+                loss, logits = parallel.forward_backward(x, y)
             opt.lr = cosine_lr(cfg, (epoch - 1) * batches + b, total_steps)
             opt.step()
             tally.add(loss, logits, y)
@@ -158,7 +164,7 @@ def train_mnist(arch: str, data: dict[str, np.ndarray], cfg: TrainConfig, *,
     metrics = {"arch": arch, "mnist_test_accuracy": round(test["accuracy"], 4),
                "confusion": test["confusion"], "epochs": history, "training_seconds": round(seconds, 1),
                "seed": cfg.seed, "config": {"epochs": cfg.epochs, "batch_size": cfg.batch_size, "lr": cfg.lr,
-                                            "weight_decay": cfg.weight_decay,
+                                            "weight_decay": cfg.weight_decay, "threads": cfg.threads,
                                             "augment": cfg.augment is not None,
                                             "redraw_share": cfg.augment.redraw_p if cfg.augment else 0.0,
                                             "mix_share": mix.share if mix is not None else 0.0,

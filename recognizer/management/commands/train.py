@@ -28,6 +28,9 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=0)
         parser.add_argument("--batch-size", type=int, default=128)
         parser.add_argument("--lr", type=float, default=1e-3)
+        parser.add_argument("--threads", type=int, default=1,
+                            help="split each batch across this many threads; run it with OPENBLAS_NUM_THREADS=1 "
+                                 "(dropout masks differ from a one-thread run)")
         parser.add_argument("--no-augment", action="store_true", help="train on the plain MNIST images")
         parser.add_argument("--limit", type=int, help="train on the first N images only (quick runs)")
         parser.add_argument("--out", type=Path, default=None, help="folder for the weights (default var/models)")
@@ -50,10 +53,12 @@ class Command(BaseCommand):
         for name in ("c1", "c2", "hidden"):
             parser.add_argument(f"--{name}", type=int, default=None, help=f"cnn: {name} width")
 
-    def handle(self, *args, arch, epochs, seed, batch_size, lr, no_augment, limit, out, version, pen, pen_share,
-               hold_out_writers, temperature, redraw_share, init, **options):
+    def handle(self, *args, arch, epochs, seed, batch_size, lr, threads, no_augment, limit, out, version, pen,
+               pen_share, hold_out_writers, temperature, redraw_share, init, **options):
         if epochs < 1:
             raise CommandError("--epochs must be at least 1")
+        if threads < 1:
+            raise CommandError("--threads must be at least 1")
         if not 0 <= pen_share < 1:
             raise CommandError("--pen-share must be at least 0 and below 1")
         arch_options = {k: options[k] for k in ("c1", "c2", "hidden") if options.get(k)}
@@ -80,7 +85,7 @@ class Command(BaseCommand):
                           "images": int(trained.sum()),
                           "writers": pen_data.writers_text(inputs["writer"][trained]),
                           "held_out_writers": pen_data.writers_text(held_out), "source": pen_data.ATTRIBUTION}
-        cfg = TrainConfig(epochs=epochs, batch_size=batch_size, lr=lr, seed=seed)
+        cfg = TrainConfig(epochs=epochs, batch_size=batch_size, lr=lr, seed=seed, threads=threads)
         if no_augment:
             cfg.augment = None
         elif redraw_share:
