@@ -42,11 +42,15 @@ class ParallelStep:
     def forward_backward(self, x: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
         """Fills the model's grads for the batch (x, y); returns the batch's mean loss and its logits."""
         bounds = np.linspace(0, len(x), len(self.replicas) + 1).astype(int)
-        chunks = [(i, slice(a, b), (b - a) / len(x)) for i, (a, b) in enumerate(zip(bounds[:-1], bounds[1:]))]
-        with ThreadPoolExecutor(len(chunks) - 1) as pool:
-            others = [pool.submit(self.chunk, i, x[part], y[part], share) for i, part, share in chunks[1:]]
-            i, part, share = chunks[0]
-            results = [self.chunk(i, x[part], y[part], share)] + [future.result() for future in others]
+        parts = [slice(start, stop) for start, stop in zip(bounds[:-1], bounds[1:])]
+
+        def on_chunk(i: int) -> tuple[float, np.ndarray]:
+            part = parts[i]
+            return self.chunk(i, x[part], y[part], share=(part.stop - part.start) / len(x))
+
+        with ThreadPoolExecutor(len(parts) - 1) as pool:
+            others = pool.map(on_chunk, range(1, len(parts)))      # submitted at once; chunk 0 runs meanwhile
+            results = [on_chunk(0), *others]
         self.sum_grads()
         return sum(loss for loss, _ in results), np.concatenate([logits for _, logits in results])
 
