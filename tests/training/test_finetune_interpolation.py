@@ -5,7 +5,8 @@ import numpy as np
 
 from tests.training.retraining import small_mnist, tiny_network
 from training.data import TrainingSet
-from training.finetune import FinetuneConfig, finetune
+from recognizer.nn.train import to_float
+from training.finetune import FinetuneConfig, drawing_pool, finetune
 
 
 def some_data() -> TrainingSet:
@@ -61,9 +62,8 @@ def test_replayed_digits_are_shown_as_they_are_unless_augment_replay_is_on(monke
 
 
 def test_drawings_the_starting_network_misreads_are_seen_hard_weight_times_as_often():
-    from training.finetune import drawing_pool
     model, data = tiny_network(trained=True), some_data()
-    misread = model.predict_logits(data.x_drawings / 255.0).argmax(axis=1) != data.y_drawings
+    misread = model.predict_logits(to_float(data.x_drawings)).argmax(axis=1) != data.y_drawings
     assert 0 < misread.sum() < len(misread)
     counts = np.bincount(drawing_pool(model, data, 3), minlength=len(misread))
     assert (counts[misread] == 3).all() and (counts[~misread] == 1).all()
