@@ -27,3 +27,26 @@ class SoftmaxCrossEntropy:
         d = self.probs.copy()
         d[np.arange(n), self.labels] -= 1
         return d * self.weights[:, None]
+
+
+class DistillationLoss:
+    """Hinton et al.'s knowledge distillation: (1 - weight) x cross-entropy against the labels, plus weight x T^2 x
+    the cross-entropy of softmax(student / T) against the teacher's softmax(teacher / T) (T the temperature), so
+    a student learns what its teachers (an ensemble's mean logits) know about each image beyond its label."""
+
+    def __init__(self, weight: float, temperature: float):
+        self.weight, self.temperature = weight, temperature
+        self.hard = SoftmaxCrossEntropy()
+
+    def forward(self, logits: np.ndarray, labels: np.ndarray, teacher_logits: np.ndarray) -> float:
+        t = logits.dtype.type(self.temperature)
+        self.soft_target = softmax(teacher_logits.astype(logits.dtype) / t)
+        self.soft = softmax(logits / t)
+        hard = self.hard.forward(logits, labels)
+        soft = -(self.soft_target * np.log(np.maximum(self.soft, 1e-12))).sum(axis=1).mean()
+        return float((1 - self.weight) * hard + self.weight * self.temperature ** 2 * soft)
+
+    def backward(self) -> np.ndarray:
+        n = self.soft.shape[0]
+        soft = (self.soft - self.soft_target) * (self.weight * self.temperature / n)
+        return (1 - self.weight) * self.hard.backward() + soft.astype(self.soft.dtype)

@@ -9,7 +9,7 @@ from typing import Callable
 import numpy as np
 
 from .augment import AugmentConfig, augment
-from .losses import SoftmaxCrossEntropy
+from .losses import DistillationLoss, SoftmaxCrossEntropy
 from .model import Sequential, build
 from .optim import Adam
 from .parallel import ParallelStep
@@ -38,6 +38,17 @@ class Mix:
     def batch_split(self, batch_size: int) -> tuple[int, int]:
         extra = int(round(batch_size * self.share)) if len(self.labels) else 0
         return batch_size - extra, extra
+
+
+@dataclass(frozen=True)
+class Distillation:
+    """Teachers whose mean logits (an ensemble's answer) the student learns from beside the labels."""
+    teachers: tuple[Sequential, ...]
+    weight: float = 0.7
+    temperature: float = 2.0
+
+    def logits(self, x: np.ndarray) -> np.ndarray:
+        return np.mean([teacher.predict_logits(x) for teacher in self.teachers], axis=0)
 
 
 @dataclass
@@ -90,16 +101,20 @@ class EpochTally:
 def fit(model: Sequential, images: np.ndarray, labels: np.ndarray, cfg: TrainConfig, *,
         sample_weights: np.ndarray | None = None,
         on_progress: Callable[[Progress], None] | None = None,
-        on_epoch: Callable[[dict], None] | None = None, mix: Mix | None = None) -> list[dict]:
+        on_epoch: Callable[[dict], None] | None = None, mix: Mix | None = None,
+        distill: Distillation | None = None) -> list[dict]:
     """Trains in place with Adam and a cosine schedule; returns per-epoch {epoch, loss, accuracy, seconds}.
 
     sample_weights, when given, set how often each example is drawn (oversampling), so a few hundred
     user drawings can matter next to 60k MNIST digits. on_epoch is called after each epoch with its
     history entry, the model in inference mode (to checkpoint or evaluate it). mix adds its share of other
-    examples to every batch (augmented the same way).
+    examples to every batch (augmented the same way). distill adds its teachers' answers on the same (augmented)
+    batch to the targets.
     """
+    if distill is not None and cfg.threads > 1:
+        raise ValueError("distillation trains on one thread")
     rng = np.random.default_rng(cfg.seed)
-    loss_fn = SoftmaxCrossEntropy()
+    loss_fn = SoftmaxCrossEntropy() if distill is None else DistillationLoss(distill.weight, distill.temperature)
     opt = Adam(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
     n = len(images)
     main, extra = mix.batch_split(cfg.batch_size) if mix is not None else (cfg.batch_size, 0)
@@ -122,7 +137,12 @@ def fit(model: Sequential, images: np.ndarray, labels: np.ndarray, cfg: TrainCon
                 y = np.concatenate([y, mix.labels[pick].astype(np.int64)])
             if cfg.augment is not None:
                 x = augment(x, rng, cfg.augment, labels=y)
-            if parallel is None:
+            if distill is not None:
+                teacher_logits = distill.logits(x)
+                logits = model.forward(x)
+                loss = loss_fn.forward(logits, y, teacher_logits)
+                model.backward(loss_fn.backward(), input_grad=False)
+            elif parallel is None:
                 logits = model.forward(x)
                 loss = loss_fn.forward(logits, y)
                 model.backward(loss_fn.backward(), input_grad=False)
@@ -153,12 +173,13 @@ def evaluate(model: Sequential, images: np.ndarray, labels: np.ndarray) -> dict:
 
 def train_mnist(arch: str, data: dict[str, np.ndarray], cfg: TrainConfig, *,
                 on_progress: Callable[[Progress], None] | None = None, mix: Mix | None = None,
-                arch_options: dict | None = None, start_from: Sequential | None = None) -> tuple[Sequential, dict]:
+                arch_options: dict | None = None, start_from: Sequential | None = None,
+                distill: Distillation | None = None) -> tuple[Sequential, dict]:
     """Builds `arch` (with arch_options for its spec, e.g. cnn widths) from the seed, or continues `start_from`,
     trains it on MNIST train (plus mix's share of each batch), and returns it with its metrics."""
     model = start_from or build(arch, seed=cfg.seed, **(arch_options or {}))
     started = time.perf_counter()
-    history = fit(model, data["x_train"], data["y_train"], cfg, on_progress=on_progress, mix=mix)
+    history = fit(model, data["x_train"], data["y_train"], cfg, on_progress=on_progress, mix=mix, distill=distill)
     seconds = time.perf_counter() - started
     test = evaluate(model, data["x_test"], data["y_test"])
     metrics = {"arch": arch, "mnist_test_accuracy": round(test["accuracy"], 4),
@@ -169,4 +190,7 @@ def train_mnist(arch: str, data: dict[str, np.ndarray], cfg: TrainConfig, *,
                                             "redraw_share": cfg.augment.redraw_p if cfg.augment else 0.0,
                                             "mix_share": mix.share if mix is not None else 0.0,
                                             "arch_options": arch_options or {}}}
+    if distill is not None:
+        metrics["config"]["distillation"] = {"teachers": len(distill.teachers), "weight": distill.weight,
+                                             "temperature": distill.temperature}
     return model, metrics

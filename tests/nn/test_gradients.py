@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from recognizer.nn.layers import Conv2D, Dense, Dropout, Flatten, MaxPool2D, ReLU, Sigmoid
-from recognizer.nn.losses import SoftmaxCrossEntropy
+from recognizer.nn.losses import DistillationLoss, SoftmaxCrossEntropy
 from recognizer.nn.model import cnn_spec, from_architecture
 
 from .numerical import numerical_gradient, relative_error
@@ -152,6 +152,29 @@ def test_softmax_cross_entropy_gradient_equals_centred_differences(weighted):
     numeric = numerical_gradient(lambda: loss_fn.forward(logits, labels, weights), logits)
 
     assert relative_error(analytic, numeric) < TOLERANCE
+
+
+@pytest.mark.parametrize("weight, temperature", [(0.5, 1.0), (0.8, 2.0), (1.0, 4.0)])
+def test_distillation_loss_gradient_equals_centred_differences(weight, temperature):
+    rng = np.random.default_rng(4)
+    logits, teacher = rng.standard_normal((6, 10)) * 3, rng.standard_normal((6, 10)) * 3
+    labels = rng.integers(0, 10, 6)
+    loss_fn = DistillationLoss(weight, temperature)
+
+    loss_fn.forward(logits, labels, teacher)
+    analytic = loss_fn.backward()
+    numeric = numerical_gradient(lambda: loss_fn.forward(logits, labels, teacher), logits)
+
+    assert relative_error(analytic, numeric) < TOLERANCE
+
+
+def test_distillation_with_no_weight_on_the_teacher_is_plain_cross_entropy():
+    rng = np.random.default_rng(5)
+    logits, teacher, labels = rng.standard_normal((4, 10)), rng.standard_normal((4, 10)), np.array([1, 2, 3, 4])
+    loss_fn, plain = DistillationLoss(0.0, 2.0), SoftmaxCrossEntropy()
+
+    assert loss_fn.forward(logits, labels, teacher) == pytest.approx(plain.forward(logits, labels))
+    np.testing.assert_allclose(loss_fn.backward(), plain.backward())
 
 
 def test_weighted_cross_entropy_is_the_weighted_mean_of_per_example_losses():

@@ -5,7 +5,7 @@ import pytest
 from recognizer.nn.augment import AugmentConfig, augment
 from recognizer.nn.losses import SoftmaxCrossEntropy
 from recognizer.nn.model import build
-from recognizer.nn.train import TrainConfig, evaluate, fit, to_float
+from recognizer.nn.train import Distillation, TrainConfig, evaluate, fit, to_float
 
 from .synthetic import synthetic_digits
 
@@ -39,6 +39,21 @@ def test_a_short_training_run_lowers_the_loss(arch, count, epochs):
     assert [h["epoch"] for h in history] == list(range(1, epochs + 1))
     assert history[-1]["loss"] < history[0]["loss"]
     assert after < before / 2
+
+
+@pytest.mark.parametrize("weight, follows", [(1.0, "teacher"), (0.0, "labels")])
+def test_a_distilled_student_learns_what_its_teacher_answers_in_the_share_it_is_told(weight, follows):
+    images, labels = synthetic_digits(256)
+    teacher = build("mlp", seed=1)          # taught that every digit is the next one
+    fit(teacher, images, (labels + 1) % 10, TrainConfig(epochs=4, batch_size=32, augment=None))
+    student = build("mlp", seed=2)
+
+    fit(student, images, labels, TrainConfig(epochs=4, batch_size=32, augment=None),
+        distill=Distillation((teacher,), weight=weight, temperature=1.0))
+
+    read = student.predict_proba(to_float(images)).argmax(1)
+    expected = (labels + 1) % 10 if follows == "teacher" else labels
+    assert (read == expected).mean() > 0.9
 
 
 def test_evaluate_counts_a_confusion_matrix_with_true_digits_as_rows():

@@ -15,7 +15,7 @@ from recognizer.mnist import load_mnist
 from recognizer.nn.calibrate import calibration, fit_temperature
 from recognizer.nn.data import DataError, data_hash
 from recognizer.nn.model import ARCHITECTURES, load
-from recognizer.nn.train import Mix, TrainConfig, evaluate, to_float, train_mnist
+from recognizer.nn.train import Distillation, Mix, TrainConfig, evaluate, to_float, train_mnist
 
 
 class Command(BaseCommand):
@@ -50,15 +50,26 @@ class Command(BaseCommand):
                                  "pen of random width (augmentation)")
         parser.add_argument("--init", type=Path, default=None,
                             help="continue training these weights (same arch) instead of starting from the seed")
+        parser.add_argument("--teacher", type=Path, action="append", default=[],
+                            help="distil from these weights (repeat it: their mean logits, an ensemble's answer)")
+        parser.add_argument("--distill-weight", type=float, default=0.7,
+                            help="with --teacher: the share of the loss that follows the teachers")
+        parser.add_argument("--distill-temperature", type=float, default=2.0,
+                            help="with --teacher: the temperature both answers are softened by")
         for name in ("c1", "c2", "hidden"):
             parser.add_argument(f"--{name}", type=int, default=None, help=f"cnn: {name} width")
 
     def handle(self, *args, arch, epochs, seed, batch_size, lr, threads, no_augment, limit, out, version, pen,
-               pen_share, hold_out_writers, temperature, redraw_share, init, **options):
+               pen_share, hold_out_writers, temperature, redraw_share, init, teacher, distill_weight,
+               distill_temperature, **options):
         if epochs < 1:
             raise CommandError("--epochs must be at least 1")
         if threads < 1:
             raise CommandError("--threads must be at least 1")
+        if teacher and threads > 1:
+            raise CommandError("distillation (--teacher) trains on one thread")
+        if not 0 <= distill_weight <= 1 or distill_temperature <= 0:
+            raise CommandError("--distill-weight must be between 0 and 1 and --distill-temperature above 0")
         if not 0 <= pen_share < 1:
             raise CommandError("--pen-share must be at least 0 and below 1")
         arch_options = {k: options[k] for k in ("c1", "c2", "hidden") if options.get(k)}
@@ -105,8 +116,11 @@ class Command(BaseCommand):
             start_from, init_meta = load(init)
             if start_from.arch != arch:
                 raise CommandError(f"{init} holds a {start_from.arch}, not a {arch}")
+        distill = self.distillation(teacher, distill_weight, distill_temperature)
         model, metrics = train_mnist(arch, data, cfg, on_progress=on_progress, mix=mix, arch_options=arch_options,
-                                     start_from=start_from)
+                                     start_from=start_from, distill=distill)
+        if teacher:
+            metrics["config"]["distillation"]["from"] = [{"file": t.name, "sha256": sha256_of(t)} for t in teacher]
         if init is not None:
             metrics["config"]["started_from"] = {"file": init.name, "sha256": sha256_of(init),
                                                  "version": init_meta.get("version")}
@@ -135,3 +149,12 @@ class Command(BaseCommand):
         self.stdout.write(f"MNIST test accuracy {metrics['mnist_test_accuracy']:.4f} "
                           f"after {metrics['training_seconds']:.0f} s")
         self.stdout.write(f"wrote {weights} and {weights.with_suffix('.json')}")
+
+    def distillation(self, teachers: list[Path], weight: float, temperature: float) -> Distillation | None:
+        if not teachers:
+            return None
+        try:
+            networks = tuple(load(path)[0] for path in teachers)
+        except (OSError, ValueError, KeyError) as exc:
+            raise CommandError(f"cannot load a teacher: {exc}") from exc
+        return Distillation(networks, weight=weight, temperature=temperature)
