@@ -6,6 +6,7 @@ from dataclasses import dataclass
 import numpy as np
 
 INK_LEVEL = 0.35           # a pixel belongs to a stroke at this much ink
+FAINT_LEVEL = 0.15         # ... or at this much when it joins such pixels (hysteresis: a light stroke stays whole)
 SPECK_SHARE = 0.02         # components smaller than this share of the largest are specks, not digits
 OVERLAP_TO_MERGE = 0.5     # pieces whose x-ranges overlap this much (of the narrower) are one digit
 SHORT_PIECE = 0.5          # a piece under this share of the tallest piece's height is not a digit alone
@@ -94,6 +95,20 @@ def label_components(mask: np.ndarray) -> tuple[np.ndarray, int]:
     return labels, int(compact.max() + 1)
 
 
+def stroke_components(ink: np.ndarray) -> tuple[np.ndarray, int]:
+    """Components of the strokes: 8-connected pixels of at least FAINT_LEVEL ink that reach INK_LEVEL somewhere
+    (hysteresis thresholding, as Canny's), so a stroke drawn lightly or thinly, whose ink dips between its
+    darker parts, is one piece and not several; faint marks that never reach INK_LEVEL are not strokes."""
+    if FAINT_LEVEL >= INK_LEVEL:
+        return label_components(ink >= INK_LEVEL)
+    labels, count = label_components(ink >= FAINT_LEVEL)
+    strong = np.zeros(count + 1, bool)
+    strong[labels[ink >= INK_LEVEL]] = True
+    strong[0] = False
+    renumber = np.cumsum(strong) * strong
+    return renumber[labels].astype(np.int32), int(strong.sum())
+
+
 def find_digits(ink: np.ndarray, *, max_pieces: int) -> tuple[list[Piece], np.ndarray]:
     """Pieces of ink, one per digit, sorted left to right (empty when there is no ink), and the labels.
 
@@ -105,7 +120,7 @@ def find_digits(ink: np.ndarray, *, max_pieces: int) -> tuple[list[Piece], np.nd
     Raises TooComplex when more than `max_pieces` pieces are left once specks are dropped: no number we read
     has that many, and refusing it here keeps the work after labelling small whatever the drawing.
     """
-    labels, count = label_components(ink >= INK_LEVEL)
+    labels, count = stroke_components(ink)
     if count == 0:
         return [], labels
     top, bottom, left, right, area = _component_extents(labels, count)

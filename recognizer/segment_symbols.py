@@ -7,8 +7,9 @@ from typing import Callable
 
 import numpy as np
 
-from .segment import (INK_LEVEL, SHORT_PIECE, SPECK_SHARE, Piece, TooComplex, _absorb_short_pieces,
-                      _component_extents, _merge_overlapping, _overlap, label_components, piece_ink)
+from .segment import (SHORT_PIECE, SPECK_SHARE, Piece, TooComplex, _absorb_short_pieces,
+                      _component_extents, _merge_overlapping, _overlap, label_components, piece_ink,
+                      stroke_components)
 
 DOT_SHARE = 0.001          # a round mark this big (of the largest area) may be a dot of ÷ or ·; smaller is a speck
 DOT_MIN_AREA = 2           # pixels at working size (a wide canvas leaves a small dot two pixels)
@@ -46,7 +47,7 @@ def find_symbols(ink: np.ndarray, *, max_pieces: int,
     A dot-sized mark is only ever offered when it stands between two symbols.
     When is_operator says no to everything, the pieces are exactly find_digits'.
     """
-    labels, count = label_components(ink >= INK_LEVEL)
+    labels, count = stroke_components(ink)
     if count == 0:
         return [], labels, None
     top, bottom, left, right, area = _component_extents(labels, count)

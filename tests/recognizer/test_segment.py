@@ -1,9 +1,11 @@
 """Splitting a drawing into digits, left to right."""
 import numpy as np
 
+from recognizer import synthetic_drawings as cr
 from recognizer.preprocess import prepare
-from recognizer.segment import find_digits, label_components
-from support.drawings import drawing
+from recognizer.segment import find_digits, label_components, stroke_components
+from recognizer.services import digit_inputs
+from support.drawings import drawing, strokes_for
 
 
 def test_connected_components_are_labelled_with_eight_connectivity():
@@ -21,6 +23,33 @@ def test_a_u_shape_is_one_component_even_though_its_arms_meet_late():
     mask[1:9, 1] = mask[1:9, 8] = True
     mask[8, 1:9] = True
     assert label_components(mask)[1] == 1
+
+
+def test_a_stroke_whose_ink_dips_between_its_darker_parts_is_one_component():
+    ink = np.zeros((5, 12), np.float32)
+    ink[2, 1:11] = [0.9, 0.8, 0.25, 0.2, 0.9, 0.9, 0.18, 0.3, 0.8, 0.9]   # a light line, darker in three places
+    labels, count = stroke_components(ink)
+    assert count == 1
+    assert (labels[2, 1:11] > 0).all()
+
+
+def test_faint_marks_that_never_reach_stroke_ink_are_not_strokes():
+    ink = np.zeros((5, 12), np.float32)
+    ink[1, 1:4] = 0.9                   # a stroke
+    ink[3, 6:11] = 0.3                  # a faint smudge, touching nothing
+    labels, count = stroke_components(ink)
+    assert count == 1
+    assert (labels[3] == 0).all()
+
+
+def test_a_hairline_pen_in_light_ink_on_a_large_canvas_gives_one_piece_per_digit():
+    pieces = {}
+    for number in ["0", "4", "58", "306", "7", "12"]:
+        for seed in range(8):
+            rng = np.random.default_rng(seed)
+            ink = cr.render_number(strokes_for(number), canvas=(1000, 800), rng=rng, pen_share=0.01) * 0.35
+            pieces[number, seed] = len(digit_inputs(cr.encode(ink, cr.ENCODINGS[seed % 4]))[0])
+    assert {key: n for key, n in pieces.items() if n != len(key[0])} == {}
 
 
 def test_an_empty_drawing_has_no_digits():
