@@ -244,7 +244,7 @@ def test_it_reads_the_same_drawing_with_every_model_asked_for_and_stores_the_ser
     assert [m["arch"] for m in body["models"]] == ["mlp", "cnn"]
     assert all(m["number"] == "42" and len(m["digits"]) == 2 and isinstance(m["sure"], bool) for m in body["models"])
     assert body["models"][1]["digits"][0]["probabilities"] == body["digits"][0]["probabilities"]
-    assert Submission.objects.get().model_version == body["model"]["version"] == "cnn-4"
+    assert Submission.objects.get().model_version == body["model"]["version"] == "cnn-6"
 
 
 def test_asking_for_a_model_that_is_not_loaded_is_a_400(api_client, settings):
@@ -260,4 +260,4 @@ def test_the_page_lists_each_loaded_model_with_its_accuracy_on_writers_no_model_
     for arch in ("softreg", "mlp", "cnn"):
         assert f'<tr data-arch="{arch}">' in page
     assert page.index('data-arch="softreg"') < page.index('data-arch="mlp"') < page.index('data-arch="cnn"')
-    assert "<td>99.0%</td>" in page.split('data-arch="cnn"')[1].split("</tr>")[0]      # cnn-4 on writers 21-30
+    assert "<td>99.0%</td>" in page.split('data-arch="cnn"')[1].split("</tr>")[0]      # cnn-6 on writers 21-30

@@ -8,7 +8,7 @@ def test_health_says_ok_with_the_served_model_and_the_database(api_client, setti
     settings.REDIS_URL = None
     response = api_client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "model": "cnn-4", "database": "ok", "redis": "not configured"}
+    assert response.json() == {"status": "ok", "model": "cnn-6", "database": "ok", "redis": "not configured"}
 
 
 def test_health_says_redis_is_ok_when_it_answers(api_client, settings, redis_url):
