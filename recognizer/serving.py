@@ -119,14 +119,27 @@ def rollback(arch: str) -> ModelVersion:
     return activate(previous)
 
 
-def _follow_shipped_file(version: ModelVersion) -> None:
-    """The shipped file comes with the code, so a deploy may replace it: its row follows the file."""
+def _follow_shipped_file(version: ModelVersion) -> ModelVersion:
+    """The shipped file comes with the code, so a deploy may replace it. Rebuilt under the same version name, its
+    row follows the file; holding another version (its meta says so), that version is registered and, when the
+    replaced one was active, activated in its place. Returns the version to serve."""
     if version.in_database or version.file != shipped_path(version.arch).name or not version.path.exists():
-        return
+        return version
     sha256 = sha256_of(version.path)
-    if sha256 != version.sha256:
-        version.sha256, version.metrics = sha256, _shipped_metrics(version.path)
-        ModelVersion.objects.filter(pk=version.pk).update(sha256=version.sha256, metrics=version.metrics)
+    if sha256 == version.sha256:
+        return version
+    name, metrics = _meta_version(version.path, version.arch), _shipped_metrics(version.path)
+    if name == version.version:
+        version.sha256, version.metrics = sha256, metrics
+        ModelVersion.objects.filter(pk=version.pk).update(sha256=sha256, metrics=metrics)
+        return version
+    try:
+        replacement, _ = ModelVersion.objects.update_or_create(
+            version=name, defaults={"arch": version.arch, "file": version.file, "sha256": sha256, "metrics": metrics})
+    except IntegrityError:      # another process registered it at the same moment
+        replacement = ModelVersion.objects.get(version=name)
+    log.info("the shipped %s file now holds %s (was %s)", version.arch, name, version.version)
+    return activate(replacement) if version.is_active else version
 
 
 def _loaded_model(arch: str, version: str, network: Sequential, meta: dict, metrics: dict) -> LoadedModel:
@@ -157,7 +170,7 @@ def _refresh(arch: str, current: LoadedModel | None) -> LoadedModel:
         return current
     else:
         try:
-            _follow_shipped_file(active)
+            active = _follow_shipped_file(active)
             network, meta = load_network(active)
             model = _loaded_model(arch, active.version, network, meta, active.metrics)
             log.info("serving %s (was %s)", model.version, current.version if current else "nothing")

@@ -147,6 +147,23 @@ def test_shipped_weights_replaced_by_a_deploy_are_served_and_their_record_follow
     assert ModelVersion.objects.get(version="mlp-1").sha256 == serving.sha256_of(settings.WEIGHTS_DIR / "mlp.npz")
 
 
+def test_a_deploy_that_ships_another_version_registers_it_and_serves_it_under_its_own_name(settings):
+    assert serving.get_model().version == "mlp-1"
+    replacement = tiny_network(seed=9)
+    replacement.save(settings.WEIGHTS_DIR / "mlp.npz", meta={"version": "mlp-7"})
+    serving.forget_loaded_models()  # a deploy restarts the web processes
+
+    served = serving.get_model()
+
+    probe = np.random.default_rng(0).random((4, 28, 28)).astype(np.float32)
+    assert served.version == "mlp-7"
+    assert np.allclose(served.predict_proba(probe), replacement.predict_proba(probe))
+    shipped = ModelVersion.objects.get(version="mlp-7")
+    assert shipped.is_active and shipped.file == "mlp.npz"
+    assert shipped.sha256 == serving.sha256_of(settings.WEIGHTS_DIR / "mlp.npz")
+    assert not ModelVersion.objects.get(version="mlp-1").is_active
+
+
 def test_an_arch_without_weights_is_asked_for_once_per_check_interval_not_once_per_request(settings,
                                                                                            django_assert_num_queries):
     (settings.WEIGHTS_DIR / "cnn.npz").unlink()  # cnn now has neither a shipped file nor a version
