@@ -96,17 +96,19 @@ def label_components(mask: np.ndarray) -> tuple[np.ndarray, int]:
 
 
 def stroke_components(ink: np.ndarray) -> tuple[np.ndarray, int]:
-    """Components of the strokes: 8-connected pixels of at least FAINT_LEVEL ink that reach INK_LEVEL somewhere
-    (hysteresis thresholding, as Canny's), so a stroke drawn lightly or thinly, whose ink dips between its
-    darker parts, is one piece and not several; faint marks that never reach INK_LEVEL are not strokes."""
+    """Labels of the stroke pixels (at least INK_LEVEL ink), grouped by hysteresis (as Canny's thresholds): pixels
+    that fainter ink (at least FAINT_LEVEL) joins are one component, so a stroke drawn lightly or thinly, whose
+    ink dips between its darker parts, is one piece and not several. The faint ink only joins: it is in no
+    component, so a piece's extent and its 28x28 input are what they are without it."""
+    strokes = ink >= INK_LEVEL
     if FAINT_LEVEL >= INK_LEVEL:
-        return label_components(ink >= INK_LEVEL)
-    labels, count = label_components(ink >= FAINT_LEVEL)
-    strong = np.zeros(count + 1, bool)
-    strong[labels[ink >= INK_LEVEL]] = True
-    strong[0] = False
-    renumber = np.cumsum(strong) * strong
-    return renumber[labels].astype(np.int32), int(strong.sum())
+        return label_components(strokes)
+    joined, count = label_components(ink >= FAINT_LEVEL)
+    has_stroke = np.zeros(count + 1, bool)
+    has_stroke[joined[strokes]] = True
+    has_stroke[0] = False
+    renumber = (np.cumsum(has_stroke) * has_stroke).astype(np.int32)
+    return np.where(strokes, renumber[joined], 0).astype(np.int32), int(has_stroke.sum())
 
 
 def find_digits(ink: np.ndarray, *, max_pieces: int) -> tuple[list[Piece], np.ndarray]:
