@@ -9,11 +9,11 @@ from .env import env_bool, env_float, env_str
 # so what the network knows stays in every step. An epoch is RETRAIN_MIN_STEPS to RETRAIN_MAX_STEPS batches (the
 # cap keeps a run on 10,000 drawings within minutes). RETRAIN_L2SP pulls the weights toward the active ones
 # (L2-SP; 0 = off); RETRAIN_DISTILL mixes the active network's answers into the replayed digits' targets
-# (distillation; 0 = off). RETRAIN_INTERPOLATE: the candidate is the active weights moved this share of the way to
+# (distillation; 0 = off, 1 = the default: the replayed digits' targets are the active network's answers). RETRAIN_INTERPOLATE: the candidate is the active weights moved this share of the way to
 # the fine-tuned ones (weight-space ensembling, WiSE-FT; 1 = the fine-tuned weights). The replayed digits are shown
 # as they are (RETRAIN_AUGMENT_REPLAY false): augmenting them too is what cost MNIST test a tenth of a point.
 # RETRAIN_LAYERS and RETRAIN_OPTIMISER were tried and are left at all layers and Adam. Tuned on pendigits writers
-# 17-20 (README, Retraining).
+# 17-20, and RETRAIN_DISTILL on writers 11-20 from a model trained on writers 1-10 (README, Retraining).
 RETRAIN_EPOCHS = int(env_float("RETRAIN_EPOCHS", 2))
 RETRAIN_BATCH_SIZE = int(env_float("RETRAIN_BATCH_SIZE", 128))
 RETRAIN_LR = env_float("RETRAIN_LR", 5e-4)                      # fine-tuning the active weights
@@ -21,7 +21,7 @@ RETRAIN_VARIANTS = int(env_float("RETRAIN_VARIANTS", 50))
 RETRAIN_REPLAY_SHARE = env_float("RETRAIN_REPLAY_SHARE", 0.75)
 RETRAIN_PEN_SHARE = env_float("RETRAIN_PEN_SHARE", 0.0)
 RETRAIN_L2SP = env_float("RETRAIN_L2SP", 0.0)
-RETRAIN_DISTILL = env_float("RETRAIN_DISTILL", 0.0)
+RETRAIN_DISTILL = env_float("RETRAIN_DISTILL", 1.0)
 RETRAIN_INTERPOLATE = env_float("RETRAIN_INTERPOLATE", 1.0)
 RETRAIN_LAYERS = env_str("RETRAIN_LAYERS", "all")              # "dense": fine-tune only the dense layers
 RETRAIN_OPTIMISER = env_str("RETRAIN_OPTIMISER", "adam")        # or "sgd" (momentum 0.9) at RETRAIN_LR

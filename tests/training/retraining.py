@@ -28,6 +28,9 @@ TINY_SPEC = mlp_spec(hidden=32, dropout=0.0)
 
 # Small enough that a run takes a second or two, big enough that a candidate is measurably better or worse.
 TINY_SETTINGS = {"RETRAIN_EPOCHS": 1, "RETRAIN_BATCH_SIZE": 64, "RETRAIN_LR": 2e-3, "RETRAIN_SCRATCH_LR": 2e-3,
+                 # the tiny networks start untrained, and some tests shuffle the labels to make a run worse: what
+                 # they exercise is replaying labels (distillation: test_finetune_distillation.py)
+                 "RETRAIN_DISTILL": 0.0,
                  "RETRAIN_PROGRESS_SECONDS": 0.1, "SERVED_ARCH": "mlp"}
 # Worker processes and the tests that drive them also take a silent run for dead after 5 s, not a minute.
 WORKER_SETTINGS = {**TINY_SETTINGS, "RETRAIN_STALE_SECONDS": 5}
