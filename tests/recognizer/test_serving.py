@@ -136,28 +136,32 @@ def test_health_and_recognition_report_the_served_version(settings, api_client):
     assert response.json()["model"] == {"arch": "mlp", "version": "mlp-2"}
 
 
-def test_shipped_weights_replaced_by_a_deploy_are_served_and_their_record_follows(settings):
+def deploy_shipped(settings, version: str):
+    """Replaces the shipped mlp file as a deploy does (and restarts the web processes); returns the network."""
     assert serving.get_model().version == "mlp-1"
     replacement = tiny_network(seed=9)
-    replacement.save(settings.WEIGHTS_DIR / "mlp.npz", meta={"version": "mlp-1"})
-    serving.forget_loaded_models()  # a deploy restarts the web processes
-    served = serving.get_model()
+    replacement.save(settings.WEIGHTS_DIR / "mlp.npz", meta={"version": version})
+    serving.forget_loaded_models()
+    return replacement
+
+
+def reads_as(served, network) -> bool:
     probe = np.random.default_rng(0).random((4, 28, 28)).astype(np.float32)
-    assert np.allclose(served.predict_proba(probe), replacement.predict_proba(probe))
+    return np.allclose(served.predict_proba(probe), network.predict_proba(probe))
+
+
+def test_shipped_weights_replaced_by_a_deploy_are_served_and_their_record_follows(settings):
+    replacement = deploy_shipped(settings, "mlp-1")
+    assert reads_as(serving.get_model(), replacement)
     assert ModelVersion.objects.get(version="mlp-1").sha256 == serving.sha256_of(settings.WEIGHTS_DIR / "mlp.npz")
 
 
 def test_a_deploy_that_ships_another_version_registers_it_and_serves_it_under_its_own_name(settings):
-    assert serving.get_model().version == "mlp-1"
-    replacement = tiny_network(seed=9)
-    replacement.save(settings.WEIGHTS_DIR / "mlp.npz", meta={"version": "mlp-7"})
-    serving.forget_loaded_models()  # a deploy restarts the web processes
+    replacement = deploy_shipped(settings, "mlp-7")
 
     served = serving.get_model()
 
-    probe = np.random.default_rng(0).random((4, 28, 28)).astype(np.float32)
-    assert served.version == "mlp-7"
-    assert np.allclose(served.predict_proba(probe), replacement.predict_proba(probe))
+    assert served.version == "mlp-7" and reads_as(served, replacement)
     shipped = ModelVersion.objects.get(version="mlp-7")
     assert shipped.is_active and shipped.file == "mlp.npz"
     assert shipped.sha256 == serving.sha256_of(settings.WEIGHTS_DIR / "mlp.npz")
