@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
 from digitsite.domain import Unavailable
@@ -174,7 +174,7 @@ def _refresh(arch: str, current: LoadedModel | None) -> LoadedModel:
             network, meta = load_network(active)
             model = _loaded_model(arch, active.version, network, meta, active.metrics)
             log.info("serving %s (was %s)", model.version, current.version if current else "nothing")
-        except (OSError, ValueError, KeyError, VersionError):
+        except (OSError, ValueError, KeyError, VersionError, DatabaseError):  # the file, or recording it
             log.exception("could not load %s; still serving %s", active.version,
                           current.version if current else "the shipped weights")
             model = current or _load_shipped(arch)
