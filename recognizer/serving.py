@@ -128,16 +128,12 @@ def _follow_shipped_file(version: ModelVersion) -> ModelVersion:
     sha256 = sha256_of(version.path)
     if sha256 == version.sha256:
         return version
-    name, metrics = _meta_version(version.path, version.arch), _shipped_metrics(version.path)
-    if name == version.version:
-        version.sha256, version.metrics = sha256, metrics
-        ModelVersion.objects.filter(pk=version.pk).update(sha256=sha256, metrics=metrics)
-        return version
-    try:
-        replacement, _ = ModelVersion.objects.update_or_create(
-            version=name, defaults={"arch": version.arch, "file": version.file, "sha256": sha256, "metrics": metrics})
-    except IntegrityError:      # another process registered it at the same moment
-        replacement = ModelVersion.objects.get(version=name)
+    name = _meta_version(version.path, version.arch)
+    replacement, _ = ModelVersion.objects.update_or_create(    # a race to create it ends in a get, not an error
+        version=name, defaults={"arch": version.arch, "file": version.file, "sha256": sha256,
+                                "metrics": _shipped_metrics(version.path)})
+    if replacement.pk == version.pk:
+        return replacement
     log.info("the shipped %s file now holds %s (was %s)", version.arch, name, version.version)
     return activate(replacement) if version.is_active else version
 

@@ -9,9 +9,10 @@ from .env import env_bool, env_float, env_str
 # so what the network knows stays in every step. An epoch is RETRAIN_MIN_STEPS to RETRAIN_MAX_STEPS batches (the
 # cap keeps a run on 10,000 drawings within minutes). RETRAIN_L2SP pulls the weights toward the active ones
 # (L2-SP; 0 = off); RETRAIN_DISTILL mixes the active network's answers into the replayed digits' targets
-# (distillation; 0 = off, 1 = the default: the replayed digits' targets are the active network's answers). RETRAIN_INTERPOLATE: the candidate is the active weights moved this share of the way to
-# the fine-tuned ones (weight-space ensembling, WiSE-FT; 1 = the fine-tuned weights). The replayed digits are shown
-# as they are (RETRAIN_AUGMENT_REPLAY false): augmenting them too is what cost MNIST test a tenth of a point.
+# (distillation; 0 = off; 1, the default: the replayed digits' targets are the active network's answers).
+# RETRAIN_INTERPOLATE: the candidate is the active weights moved this share of the way to the fine-tuned ones
+# (weight-space ensembling, WiSE-FT; 1 = the fine-tuned weights). The replayed digits are shown as they are
+# (RETRAIN_AUGMENT_REPLAY false): augmenting them too is what cost MNIST test a tenth of a point.
 # RETRAIN_LAYERS and RETRAIN_OPTIMISER were tried and are left at all layers and Adam. Tuned on pendigits writers
 # 17-20, and RETRAIN_DISTILL on writers 11-20 from a model trained on writers 1-10 (README, Retraining).
 RETRAIN_EPOCHS = int(env_float("RETRAIN_EPOCHS", 2))

@@ -137,14 +137,10 @@ def fit(model: Sequential, images: np.ndarray, labels: np.ndarray, cfg: TrainCon
                 y = np.concatenate([y, mix.labels[pick].astype(np.int64)])
             if cfg.augment is not None:
                 x = augment(x, rng, cfg.augment, labels=y)
-            if distill is not None:
-                teacher_logits = distill.logits(x)
+            if parallel is None:
                 logits = model.forward(x)
-                loss = loss_fn.forward(logits, y, teacher_logits)
-                model.backward(loss_fn.backward(), input_grad=False)
-            elif parallel is None:
-                logits = model.forward(x)
-                loss = loss_fn.forward(logits, y)
+                teachers = () if distill is None else (distill.logits(x),)
+                loss = loss_fn.forward(logits, y, *teachers)
                 model.backward(loss_fn.backward(), input_grad=False)
             else:
                 loss, logits = parallel.forward_backward(x, y)
