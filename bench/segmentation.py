@@ -32,16 +32,20 @@ from recognizer.preprocess import DrawingError  # noqa: E402
 from recognizer.services import digit_inputs  # noqa: E402
 
 
-def pen_drawings(pen, rng, name, lengths, count, **render) -> list[tuple[str, int, bytes]]:
-    """`count` drawings per length of one writer's digits side by side (writers 1-20 only)."""
+def pen_drawings(pen, rng, name, lengths, count, *, hairline=False) -> list[tuple[str, int, bytes]]:
+    """`count` drawings per length of one writer's digits side by side (writers 1-20 only); hairline: a pen of
+    1-4% of the digit's height, ink 0.35-1, on a canvas of 500-1000 x 400-800."""
     out = []
     for length in lengths:
         for n in range(count):
             chosen = rng.choice(np.flatnonzero(pen.writers == rng.integers(1, 21)), size=length)
-            canvas = render.pop("canvas_for")(rng, length) if "canvas_for" in render else cr.random_canvas(rng)
-            extra = {k: v(rng) if callable(v) else v for k, v in render.items()}
-            light = extra.pop("light", 1.0)
-            ink = cr.render_number([pen.strokes[i] for i in chosen], canvas=canvas, rng=rng, **extra) * light
+            strokes = [pen.strokes[i] for i in chosen]
+            if hairline:
+                canvas = (int(rng.integers(500, 1001)), int(rng.integers(400, 801)))
+                ink = cr.render_number(strokes, canvas=canvas, rng=rng, pen_share=rng.uniform(0.01, 0.04))
+                ink *= rng.uniform(0.35, 1.0)
+            else:
+                ink = cr.render_number(strokes, canvas=cr.random_canvas(rng), rng=rng)
             out.append((f"{name}-{length}", length, cr.encode(ink, cr.ENCODINGS[n % len(cr.ENCODINGS)])))
     return out
 
@@ -55,11 +59,8 @@ def drawings() -> list[tuple[str, int, bytes]]:
     pen = cr.load_pendigits(devset_path("pendigits_train.npz"))
     out += pen_drawings(pen, rng, "pen", [1], 1500)
     out += pen_drawings(pen, rng, "pen", [2, 3, 4], 300)
-    hairline = {"pen_share": lambda r: r.uniform(0.01, 0.04), "light": lambda r: r.uniform(0.35, 1.0)}
-    wide = lambda r: (int(r.integers(500, 1001)), int(r.integers(400, 801)))  # noqa: E731
-    for lengths, count in (([1], 800), ([2, 3], 400)):
-        for length in lengths:
-            out += pen_drawings(pen, rng, "hairline", [length], count, **hairline, canvas_for=lambda r, n: wide(r))
+    out += pen_drawings(pen, rng, "hairline", [1], 800, hairline=True)
+    out += pen_drawings(pen, rng, "hairline", [2, 3], 400, hairline=True)
     return out
 
 
