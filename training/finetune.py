@@ -12,7 +12,7 @@ import numpy as np
 from django.conf import settings
 
 from recognizer.nn.augment import AugmentConfig, augment
-from recognizer.nn.losses import SoftmaxCrossEntropy
+from recognizer.nn.losses import SoftmaxCrossEntropy, softmax
 from recognizer.nn.layers import Dense
 from recognizer.nn.model import Sequential
 from recognizer.nn.optim import SGD, Adam
@@ -39,6 +39,7 @@ class FinetuneConfig:
     optimiser: str = "adam"  # or "sgd" (momentum 0.9): steps in proportion to each gradient, none where it is ~0
     augment_replay: bool = True  # the replayed digits augmented too, or shown as they are
     hard_weight: int = 1   # drawings the starting network misreads are seen this many times as often as the rest
+    ewc: float = 0.0       # strength of the pull toward the starting weights, each weighted by its MNIST Fisher
 
 
 def trained_parameters(model: Sequential, layers: str) -> list:
@@ -55,7 +56,7 @@ def config_from_settings(*, epochs: int, batch_size: int, lr: float, seed: int) 
                           interpolate=settings.RETRAIN_INTERPOLATE, min_steps=settings.RETRAIN_MIN_STEPS,
                           max_steps=settings.RETRAIN_MAX_STEPS, seed=seed, layers=settings.RETRAIN_LAYERS,
                           optimiser=settings.RETRAIN_OPTIMISER, augment_replay=settings.RETRAIN_AUGMENT_REPLAY,
-                          hard_weight=settings.RETRAIN_HARD_WEIGHT)
+                          hard_weight=settings.RETRAIN_HARD_WEIGHT, ewc=settings.RETRAIN_EWC)
 
 
 def steps_for(cfg: FinetuneConfig, items: int, per_batch: int) -> int:
@@ -84,6 +85,38 @@ def drawing_pool(model: Sequential, data: TrainingSet, hard_weight: int) -> np.n
     return np.concatenate([everyone] + [misread] * (hard_weight - 1))
 
 
+def fisher_diagonal(model: Sequential, params: list, x: np.ndarray, rng: np.random.Generator, *,
+                    batches: int = 64, size: int = 32) -> list[np.ndarray]:
+    """The diagonal of the Fisher information of `model` on images x (uint8) for `params`, scaled to mean 1: how
+    much each parameter matters to what the network answers there (elastic weight consolidation, Kirkpatrick et
+    al. 2017). E[g^2], g the gradient of log p(y|x) with y drawn from the network's own answer; such gradients
+    have mean zero, so a batch's mean gradient squared times its size estimates it without bias, in `batches`
+    backward passes rather than one per image."""
+    model.train(False)
+    total = [np.zeros_like(p.value) for p in params]
+    for _ in range(batches):
+        images = to_float(x[rng.integers(len(x), size=size)])
+        probs = softmax(model.forward(images))
+        drawn = (rng.random((size, 1)) > probs.cumsum(axis=1)).sum(axis=1).clip(0, 9)
+        dlogits = probs
+        dlogits[np.arange(size), drawn] -= 1
+        model.backward(dlogits / size, input_grad=False)
+        for t, p in zip(total, params):
+            t += size * p.grad.astype(np.float64) ** 2
+    mean = sum(t.sum() for t in total) / sum(t.size for t in total)
+    return [(t / mean).astype(p.value.dtype) for t, p in zip(total, params)]
+
+
+def anchor_weights(model: Sequential, params: list, data: TrainingSet, cfg: FinetuneConfig,
+                   rng: np.random.Generator) -> list:
+    """For each parameter, how hard fine-tuning pulls it back toward its start: L2-SP alike for all, plus EWC
+    in proportion to its Fisher information on MNIST train (what replay alone may not hold)."""
+    if not (cfg.l2sp or cfg.ewc):
+        return []
+    fisher = fisher_diagonal(model, params, data.x_mnist, rng) if cfg.ewc else [0.0] * len(params)
+    return [cfg.l2sp + cfg.ewc * f for f in fisher]
+
+
 def drawings_per_batch(cfg: FinetuneConfig, drawings: int) -> int:
     return 0 if drawings == 0 else cfg.batch_size - int(round(cfg.batch_size * cfg.replay_share))
 
@@ -95,7 +128,7 @@ def finetune(model: Sequential, data: TrainingSet, cfg: FinetuneConfig,
     rng = np.random.default_rng(cfg.seed)
     params = trained_parameters(model, cfg.layers)
     start = [p.value.copy() for p in params]
-    anchor = start if cfg.l2sp else []
+    pulls = anchor_weights(model, params, data, cfg, rng)
     opt = SGD(params, lr=cfg.lr, momentum=0.9) if cfg.optimiser == "sgd" else Adam(params, lr=cfg.lr)
     loss_fn = SoftmaxCrossEntropy()
     n = data.drawings_train
@@ -129,8 +162,8 @@ def finetune(model: Sequential, data: TrainingSet, cfg: FinetuneConfig,
                 onehot = np.eye(10, dtype=dlogits.dtype)[y[own:]]
                 dlogits[own:] += cfg.distill * (onehot - teacher.predict_proba(x[own:])) / len(y)
             model.backward(dlogits, input_grad=False)
-            for p, p0 in zip(params, anchor):
-                p.grad[...] += cfg.l2sp * (p.value - p0)
+            for p, p0, pull in zip(params, start, pulls):
+                p.grad[...] += pull * (p.value - p0)
             step = (epoch - 1) * batches + b
             opt.lr = cosine(cfg.lr, cfg.lr / 20, step, total)
             opt.step()

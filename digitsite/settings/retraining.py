@@ -30,6 +30,9 @@ RETRAIN_AUGMENT_REPLAY = env_bool("RETRAIN_AUGMENT_REPLAY", False)  # true: repl
 # Drawings the active network misreads are seen RETRAIN_HARD_WEIGHT times as often as those it reads right (1 = all
 # alike): they are what a run has to learn.
 RETRAIN_HARD_WEIGHT = int(env_float("RETRAIN_HARD_WEIGHT", 1))
+# RETRAIN_EWC: elastic weight consolidation, a pull toward the active weights in proportion to each one's Fisher
+# information on MNIST train (0 = off).
+RETRAIN_EWC = env_float("RETRAIN_EWC", 0.0)
 RETRAIN_MIN_STEPS = int(env_float("RETRAIN_MIN_STEPS", 100))
 RETRAIN_MAX_STEPS = int(env_float("RETRAIN_MAX_STEPS", 2000))
 # The operator reader (when labelled drawings hold operators) is fine-tuned in the same run with the same settings,
