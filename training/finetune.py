@@ -90,8 +90,8 @@ def fisher_diagonal(model: Sequential, params: list, x: np.ndarray, rng: np.rand
     """The diagonal of the Fisher information of `model` on images x (uint8) for `params`, scaled to mean 1: how
     much each parameter matters to what the network answers there (elastic weight consolidation, Kirkpatrick et
     al. 2017). E[g^2], g the gradient of log p(y|x) with y drawn from the network's own answer; such gradients
-    have mean zero, so a batch's mean gradient squared times its size estimates it without bias, in `batches`
-    backward passes rather than one per image."""
+    have mean zero, so a batch's mean gradient squared is E[g^2] / size on average, and the scaling to mean 1
+    takes the constant away: `batches` backward passes rather than one per image."""
     model.train(False)
     total = [np.zeros_like(p.value) for p in params]
     for _ in range(batches):
@@ -102,7 +102,7 @@ def fisher_diagonal(model: Sequential, params: list, x: np.ndarray, rng: np.rand
         dlogits[np.arange(size), drawn] -= 1
         model.backward(dlogits / size, input_grad=False)
         for t, p in zip(total, params):
-            t += size * p.grad.astype(np.float64) ** 2
+            t += p.grad.astype(np.float64) ** 2
     mean = sum(t.sum() for t in total) / sum(t.size for t in total)
     return [(t / mean).astype(p.value.dtype) for t, p in zip(total, params)]
 

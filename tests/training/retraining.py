@@ -21,6 +21,7 @@ from submissions.models import Submission
 from submissions.services import submission_relabel
 from tests.nn.synthetic import tiny_mnist
 from tests.submissions.factories import labeller, make_submission
+from training.data import TrainingSet
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 REAL_MNIST = Path(settings.DATA_DIR) / "mnist.npz"
@@ -53,6 +54,15 @@ def write_mnist(data_dir: Path, *, shuffle_labels: bool = False) -> dict[str, np
         data["y_train"] = np.random.default_rng(0).permutation(data["y_train"])
     nndata.save_mnist(data, Path(data_dir) / "mnist.npz")
     return data
+
+
+def replay_with_wrong_labels() -> TrainingSet:
+    """MNIST to replay whose labels are all shifted by one, and no drawings of a visitor."""
+    mnist = small_mnist()
+    empty = np.zeros((0, 28, 28), np.uint8), np.zeros(0, np.uint8)
+    return TrainingSet(x_mnist=mnist["x_train"], y_mnist=(mnist["y_train"] + 1) % 10, x_drawings=empty[0],
+                       y_drawings=empty[1], x_pen=empty[0], y_pen=empty[1], x_test=mnist["x_test"],
+                       y_test=mnist["y_test"], x_holdout=empty[0], y_holdout=empty[1])
 
 
 def tiny_network(*, trained: bool = False, seed: int = 0) -> Sequential:

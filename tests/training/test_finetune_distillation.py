@@ -2,22 +2,11 @@
 network knows is what fine-tuning replays."""
 import copy
 
-import numpy as np
 import pytest
 
 from recognizer.nn.train import evaluate
-from tests.training.retraining import small_mnist, tiny_network
-from training.data import TrainingSet
+from tests.training.retraining import replay_with_wrong_labels, tiny_network
 from training.finetune import FinetuneConfig, finetune
-
-
-def replay_with_wrong_labels() -> TrainingSet:
-    """MNIST to replay whose labels are all shifted by one, and no drawings of a visitor."""
-    mnist = small_mnist()
-    empty = np.zeros((0, 28, 28), np.uint8), np.zeros(0, np.uint8)
-    return TrainingSet(x_mnist=mnist["x_train"], y_mnist=(mnist["y_train"] + 1) % 10, x_drawings=empty[0],
-                       y_drawings=empty[1], x_pen=empty[0], y_pen=empty[1], x_test=mnist["x_test"],
-                       y_test=mnist["y_test"], x_holdout=empty[0], y_holdout=empty[1])
 
 
 @pytest.mark.parametrize("distill, keeps_what_it_knew", [(1.0, True), (0.0, False)])

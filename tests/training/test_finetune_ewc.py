@@ -5,8 +5,7 @@ import pytest
 
 from recognizer.nn.losses import softmax
 from recognizer.nn.train import evaluate, to_float
-from tests.training.retraining import small_mnist, tiny_network
-from tests.training.test_finetune_distillation import replay_with_wrong_labels
+from tests.training.retraining import replay_with_wrong_labels, small_mnist, tiny_network
 from training.finetune import FinetuneConfig, finetune, fisher_diagonal
 
 
