@@ -68,6 +68,51 @@ def jitter_shape(strokes: list[np.ndarray], rng: np.random.Generator) -> list[np
     return [((resample(s, rng) - centre) @ m.T + centre).astype(np.float32) for s in strokes]
 
 
+def stretch_ends(stroke: np.ndarray, rng: np.random.Generator, most: float = 0.15) -> np.ndarray:
+    """The stroke's ends drawn on or cut back by up to `most` of its length each, as another writer's flag on a
+    1 or bar on a 7 is a little longer or shorter. Drawn on along the direction of the stroke's last tenth."""
+    if len(stroke) < 3:
+        return stroke
+    arc = np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(stroke, axis=0), axis=1))])
+    length = arc[-1]
+    if length <= 0:
+        return stroke
+    head, tail = rng.uniform(-most, most, 2) * length       # > 0 cuts back, < 0 draws on
+
+    def point_at(d):
+        return np.array([np.interp(d, arc, stroke[:, 0]), np.interp(d, arc, stroke[:, 1])], np.float32)
+
+    start, end = max(head, 0.0), length - max(tail, 0.0)
+    inner = stroke[(arc > start) & (arc < end)]
+    parts = [point_at(start)[None], inner, point_at(end)[None]]
+    if head < 0:
+        out = point_at(0) - point_at(0.1 * length)
+        parts.insert(0, (point_at(0) - head * out / max(np.linalg.norm(out), 1e-6))[None])
+    if tail < 0:
+        out = point_at(length) - point_at(0.9 * length)
+        parts.append((point_at(length) - tail * out / max(np.linalg.norm(out), 1e-6))[None])
+    return np.concatenate(parts).astype(np.float32)
+
+
+def jitter_strokes(strokes: list[np.ndarray], rng: np.random.Generator) -> list[np.ndarray]:
+    """Each stroke on its own turned (+-8 degrees), scaled (+-12%) and moved (+-5% of the digit's size) about its
+    centre, and its ends stretched: where one writer puts a 7's bar or a 4's open top, another puts it a little
+    elsewhere. A one-stroke digit only has its ends stretched (turning it whole is jitter_shape's)."""
+    allpts = np.concatenate(strokes)
+    size = max(float(np.ptp(allpts, axis=0).max()), 1e-6)
+    out = []
+    for stroke in strokes:
+        stroke = stretch_ends(stroke, rng)
+        if len(strokes) > 1:
+            centre = stroke.mean(axis=0)
+            theta = np.deg2rad(rng.uniform(-8, 8))
+            cos, sin = np.cos(theta), np.sin(theta)
+            m = np.array([[cos, -sin], [sin, cos]]) * np.exp(rng.uniform(-0.12, 0.12))
+            stroke = (stroke - centre) @ m.T + centre + rng.uniform(-0.05, 0.05, 2) * size
+        out.append(stroke.astype(np.float32))
+    return out
+
+
 def draw_pressed_strokes(draw: ImageDraw.ImageDraw, strokes: list[np.ndarray], *, origin, height: float,
                          pen: float, rng: np.random.Generator) -> None:
     """Like synthetic_drawings.draw_strokes, with the width swelling and thinning along each stroke (pen pressure)."""
@@ -85,9 +130,13 @@ def draw_pressed_strokes(draw: ImageDraw.ImageDraw, strokes: list[np.ndarray], *
             draw.ellipse((x - r, y - r, x + r, y + r), fill=255)
 
 
-def render_pen_digit(strokes: list[np.ndarray], rng: np.random.Generator) -> np.ndarray:
+def render_pen_digit(strokes: list[np.ndarray], rng: np.random.Generator, *,
+                     stroke_jitter: bool = False) -> np.ndarray:
     """One pen digit on a random canvas: size, position, pen width 5-15% of the digit's height, pressure,
-    slant, rotation, aspect and sampling all drawn at random. Ink (H, W) float32 0..1."""
+    slant, rotation, aspect and sampling all drawn at random (and each stroke on its own with `stroke_jitter`).
+    Ink (H, W) float32 0..1."""
+    if stroke_jitter:
+        strokes = jitter_strokes(strokes, rng)
     strokes = jitter_shape(strokes, rng)
     w, h = int(rng.integers(200, 801)), int(rng.integers(200, 451))
     height = rng.uniform(0.3, 0.85) * h
@@ -104,10 +153,11 @@ def render_pen_digit(strokes: list[np.ndarray], rng: np.random.Generator) -> np.
     return np.asarray(big.resize((w, h), Image.Resampling.BOX), dtype=np.float32) / 255
 
 
-def prepared_input(strokes: list[np.ndarray], encoding: str, rng: np.random.Generator) -> np.ndarray | None:
+def prepared_input(strokes: list[np.ndarray], encoding: str, rng: np.random.Generator, *,
+                   stroke_jitter: bool = False) -> np.ndarray | None:
     """A rendered, encoded pen digit read back by services.digit_inputs: its 28x28 uint8 input, or None when
     the read path does not see exactly one digit in it (such a render would teach the wrong thing)."""
-    raw = cr.encode(render_pen_digit(strokes, rng), encoding, quality=int(rng.integers(60, 96)))
+    raw = cr.encode(render_pen_digit(strokes, rng, stroke_jitter=stroke_jitter), encoding, quality=int(rng.integers(60, 96)))
     try:
         inputs, _, _ = digit_inputs(raw)
     except DrawingError:
@@ -117,7 +167,7 @@ def prepared_input(strokes: list[np.ndarray], encoding: str, rng: np.random.Gene
     return np.rint(inputs[0] * 255).astype(np.uint8)
 
 
-def build_pen_inputs(pen: cr.PenDigits, *, writers, renders: int, seed: int,
+def build_pen_inputs(pen: cr.PenDigits, *, writers, renders: int, seed: int, stroke_jitter: bool = False,
                      on_sample=None) -> dict[str, np.ndarray]:
     """`renders` drawings of every digit by `writers`, each in the next encoding, as x/y/writer arrays."""
     rng = np.random.default_rng(seed)
@@ -126,7 +176,8 @@ def build_pen_inputs(pen: cr.PenDigits, *, writers, renders: int, seed: int,
     skipped = 0
     for n, i in enumerate(chosen):
         for r in range(renders):
-            x = prepared_input(pen.strokes[i], cr.ENCODINGS[(n * renders + r) % len(cr.ENCODINGS)], rng)
+            encoding = cr.ENCODINGS[(n * renders + r) % len(cr.ENCODINGS)]
+            x = prepared_input(pen.strokes[i], encoding, rng, stroke_jitter=stroke_jitter)
             if x is None:
                 skipped += 1
                 continue

@@ -40,6 +40,7 @@ class FinetuneConfig:
     augment_replay: bool = True  # the replayed digits augmented too, or shown as they are
     hard_weight: int = 1   # drawings the starting network misreads are seen this many times as often as the rest
     ewc: float = 0.0       # strength of the pull toward the starting weights, each weighted by its MNIST Fisher
+    swa: float = 0.0       # share of the last steps whose weights are averaged into the result (0: the last step's)
 
 
 def trained_parameters(model: Sequential, layers: str) -> list:
@@ -56,7 +57,8 @@ def config_from_settings(*, epochs: int, batch_size: int, lr: float, seed: int) 
                           interpolate=settings.RETRAIN_INTERPOLATE, min_steps=settings.RETRAIN_MIN_STEPS,
                           max_steps=settings.RETRAIN_MAX_STEPS, seed=seed, layers=settings.RETRAIN_LAYERS,
                           optimiser=settings.RETRAIN_OPTIMISER, augment_replay=settings.RETRAIN_AUGMENT_REPLAY,
-                          hard_weight=settings.RETRAIN_HARD_WEIGHT, ewc=settings.RETRAIN_EWC)
+                          hard_weight=settings.RETRAIN_HARD_WEIGHT, ewc=settings.RETRAIN_EWC,
+                          swa=settings.RETRAIN_SWA)
 
 
 def steps_for(cfg: FinetuneConfig, items: int, per_batch: int) -> int:
@@ -74,6 +76,29 @@ def move_toward(params: list, start: list[np.ndarray], share: float) -> None:
     if share != 1:
         for p, p0 in zip(params, start):
             p.value[...] = p0 + share * (p.value - p0)
+
+
+class WeightAverage:
+    """The running mean of the parameters over the run's last `share` of `total` steps (stochastic weight
+    averaging, Izmailov et al. 2018): a point in the middle of where the last steps went, not the last of them."""
+
+    def __init__(self, params: list, share: float, total: int):
+        self.params, self.mean, self.seen = params, [], 0
+        self.first = total - max(1, int(round(total * share))) if share else total     # first averaged step
+
+    def after_step(self, step: int) -> None:
+        if step < self.first:
+            return
+        self.seen += 1
+        if self.seen == 1:
+            self.mean = [p.value.copy() for p in self.params]
+            return
+        for m, p in zip(self.mean, self.params):
+            m += (p.value - m) / self.seen
+
+    def apply(self) -> None:
+        for p, m in zip(self.params, self.mean):
+            p.value[...] = m
 
 
 def drawing_pool(model: Sequential, data: TrainingSet, hard_weight: int) -> np.ndarray:
@@ -139,6 +164,7 @@ def finetune(model: Sequential, data: TrainingSet, cfg: FinetuneConfig,
     total = batches * cfg.epochs
     pool = drawing_pool(model, data, cfg.hard_weight)
     queue = np.zeros(0, np.int64)
+    average = WeightAverage(params, cfg.swa, total)
     history = []
     model.train(True)
     for epoch in range(1, cfg.epochs + 1):
@@ -167,10 +193,12 @@ def finetune(model: Sequential, data: TrainingSet, cfg: FinetuneConfig,
             step = (epoch - 1) * batches + b
             opt.lr = cosine(cfg.lr, cfg.lr / 20, step, total)
             opt.step()
+            average.after_step(step)
             tally.add(loss, logits, y)
             if on_progress:
                 on_progress(tally.progress(b + 1))
         history.append(tally.entry())
     model.train(False)
+    average.apply()
     move_toward(params, start, cfg.interpolate)
     return history

@@ -33,6 +33,9 @@ RETRAIN_HARD_WEIGHT = int(env_float("RETRAIN_HARD_WEIGHT", 1))
 # RETRAIN_EWC: elastic weight consolidation, a pull toward the active weights in proportion to each one's Fisher
 # information on MNIST train (0 = off).
 RETRAIN_EWC = env_float("RETRAIN_EWC", 0.0)
+# RETRAIN_SWA: the candidate is the mean of the weights over this share of the run's last steps (stochastic weight
+# averaging; 0 = off, the weights of the last step).
+RETRAIN_SWA = env_float("RETRAIN_SWA", 0.0)
 RETRAIN_MIN_STEPS = int(env_float("RETRAIN_MIN_STEPS", 100))
 RETRAIN_MAX_STEPS = int(env_float("RETRAIN_MAX_STEPS", 2000))
 # The operator reader (when labelled drawings hold operators) is fine-tuned in the same run with the same settings,

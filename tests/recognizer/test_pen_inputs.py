@@ -75,3 +75,41 @@ def test_build_pen_inputs_refuses_the_writers_who_only_measure(tmp_path):
     with pytest.raises(CommandError, match="writers 21-30 only measure"):
         call_command("build_pen_inputs", "--source", str(source), "--writers", "19-22",
                      "--out", str(tmp_path / "x.npz"), stdout=io.StringIO())
+
+
+def arc_length(stroke) -> float:
+    return float(np.linalg.norm(np.diff(stroke, axis=0), axis=1).sum())
+
+
+def test_stretching_a_strokes_ends_changes_its_length_by_at_most_the_share_at_each_end():
+    stroke = np.stack([np.linspace(0, 100, 51), np.zeros(51)], axis=1).astype(np.float32)    # 100 long, along x
+    rng = np.random.default_rng(0)
+    lengths = []
+    for _ in range(200):
+        stretched = pen_data.stretch_ends(stroke, rng, most=0.15)
+        assert np.allclose(stretched[:, 1], 0, atol=1e-4)             # drawn on along the stroke, not off it
+        lengths.append(arc_length(stretched))
+    assert 70 - 1e-3 <= min(lengths) < 90 and 110 < max(lengths) <= 130 + 1e-3
+
+
+def test_stroke_jitter_moves_the_strokes_of_a_digit_apart_but_leaves_a_one_stroke_digits_path_in_place():
+    rng = np.random.default_rng(1)
+    four = [np.asarray(s, np.float32) for s in DIGIT_STROKES[4]]
+    one_stroke = [np.asarray(DIGIT_STROKES[2][0], np.float32)]
+    assert len(four) > 1
+
+    jittered = pen_data.jitter_strokes(four, rng)
+    single = pen_data.jitter_strokes(one_stroke, rng)[0]
+
+    starts_moved = [np.linalg.norm(j.mean(axis=0) - s.mean(axis=0)) for j, s in zip(jittered, four)]
+    assert max(starts_moved) > 0.5
+    inner = one_stroke[0][2:-2]                                       # away from the ends, no point moves
+    assert all(np.min(np.linalg.norm(single - p, axis=1)) < 1e-3 for p in inner[len(inner) // 4: -len(inner) // 4])
+
+
+def test_the_renderer_with_stroke_jitter_still_gives_one_digit_inputs_through_the_read_path():
+    arrays = pen_data.build_pen_inputs(tiny_pen_set(), writers=[1], renders=3, seed=0, stroke_jitter=True)
+    plain = pen_data.build_pen_inputs(tiny_pen_set(), writers=[1], renders=3, seed=0)
+
+    assert len(arrays["x"]) >= 27 and arrays["x"].dtype == np.uint8
+    assert not np.array_equal(arrays["x"][:5], plain["x"][:5])

@@ -19,8 +19,10 @@ class Command(BaseCommand):
         parser.add_argument("--writers", default=pen_data.writers_text(pen_data.TRAIN_WRITERS),
                             help="writers to render, e.g. 1-20 (writers 21-30 only measure and are refused)")
         parser.add_argument("--seed", type=int, default=0)
+        parser.add_argument("--stroke-jitter", action="store_true",
+                            help="turn, scale and move each stroke on its own and stretch its ends")
 
-    def handle(self, *args, source, out, renders, writers, seed, **options):
+    def handle(self, *args, source, out, renders, writers, seed, stroke_jitter, **options):
         source = source or canvas_eval.devset_path("pendigits_train.npz")
         if source is None or not Path(source).exists():
             raise CommandError("pendigits_train.npz not found: give --source (it is in ../shared/devsets)")
@@ -35,7 +37,8 @@ class Command(BaseCommand):
             if done % 500 == 0 or done == total:
                 self.stdout.write(f"  {done}/{total} digits rendered")
 
-        arrays = pen_data.build_pen_inputs(pen, writers=writers, renders=renders, seed=seed, on_sample=progress)
+        arrays = pen_data.build_pen_inputs(pen, writers=writers, renders=renders, seed=seed,
+                                              stroke_jitter=stroke_jitter, on_sample=progress)
         sha256 = pen_data.save_pen_inputs(arrays, out)
         self.stdout.write(f"wrote {out}: {len(arrays['y'])} inputs of writers {pen_data.writers_text(writers)} "
                           f"({int(arrays['skipped'])} renders not read as one digit were left out), "
