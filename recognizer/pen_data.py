@@ -157,7 +157,8 @@ def prepared_input(strokes: list[np.ndarray], encoding: str, rng: np.random.Gene
                    stroke_jitter: bool = False) -> np.ndarray | None:
     """A rendered, encoded pen digit read back by services.digit_inputs: its 28x28 uint8 input, or None when
     the read path does not see exactly one digit in it (such a render would teach the wrong thing)."""
-    raw = cr.encode(render_pen_digit(strokes, rng, stroke_jitter=stroke_jitter), encoding, quality=int(rng.integers(60, 96)))
+    ink = render_pen_digit(strokes, rng, stroke_jitter=stroke_jitter)
+    raw = cr.encode(ink, encoding, quality=int(rng.integers(60, 96)))
     try:
         inputs, _, _ = digit_inputs(raw)
     except DrawingError:

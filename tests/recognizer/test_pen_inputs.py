@@ -101,8 +101,8 @@ def test_stroke_jitter_moves_the_strokes_of_a_digit_apart_but_leaves_a_one_strok
     jittered = pen_data.jitter_strokes(four, rng)
     single = pen_data.jitter_strokes(one_stroke, rng)[0]
 
-    starts_moved = [np.linalg.norm(j.mean(axis=0) - s.mean(axis=0)) for j, s in zip(jittered, four)]
-    assert max(starts_moved) > 0.5
+    centres_moved = [np.linalg.norm(j.mean(axis=0) - s.mean(axis=0)) for j, s in zip(jittered, four)]
+    assert max(centres_moved) > 0.5
     inner = one_stroke[0][2:-2]                                       # away from the ends, no point moves
     assert all(np.min(np.linalg.norm(single - p, axis=1)) < 1e-3 for p in inner[len(inner) // 4: -len(inner) // 4])
 
