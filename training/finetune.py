@@ -41,6 +41,7 @@ class FinetuneConfig:
     hard_weight: int = 1   # drawings the starting network misreads are seen this many times as often as the rest
     ewc: float = 0.0       # strength of the pull toward the starting weights, each weighted by its MNIST Fisher
     swa: float = 0.0       # share of the last steps whose weights are averaged into the result (0: the last step's)
+    distill_temperature: float = 1.0  # both networks' logits divided by it in the distillation term (Hinton et al.)
 
 
 def trained_parameters(model: Sequential, layers: str) -> list:
@@ -58,7 +59,7 @@ def config_from_settings(*, epochs: int, batch_size: int, lr: float, seed: int) 
                           max_steps=settings.RETRAIN_MAX_STEPS, seed=seed, layers=settings.RETRAIN_LAYERS,
                           optimiser=settings.RETRAIN_OPTIMISER, augment_replay=settings.RETRAIN_AUGMENT_REPLAY,
                           hard_weight=settings.RETRAIN_HARD_WEIGHT, ewc=settings.RETRAIN_EWC,
-                          swa=settings.RETRAIN_SWA)
+                          swa=settings.RETRAIN_SWA, distill_temperature=settings.RETRAIN_DISTILL_TEMPERATURE)
 
 
 def steps_for(cfg: FinetuneConfig, items: int, per_batch: int) -> int:
@@ -142,6 +143,19 @@ def anchor_weights(model: Sequential, params: list, data: TrainingSet, cfg: Fine
     return [cfg.l2sp + cfg.ewc * f for f in fisher]
 
 
+def distillation_shift(logits: np.ndarray, labels: np.ndarray, teacher_logits: np.ndarray,
+                       temperature: float) -> np.ndarray:
+    """What turns the label's cross-entropy gradient (p - onehot) into the distillation one, T (p_T - q_T):
+    softmax(logits / T) against the teacher's softmax(teacher_logits / T), scaled by T^2 in the loss so its
+    gradient keeps its size (Hinton et al.). At T = 1 the replayed digits' targets become the teacher's answers."""
+    onehot = np.eye(10, dtype=logits.dtype)[labels]
+    teacher_logits = teacher_logits.astype(logits.dtype)
+    if temperature == 1:
+        return onehot - softmax(teacher_logits)
+    t = logits.dtype.type(temperature)
+    return onehot - softmax(logits) + t * (softmax(logits / t) - softmax(teacher_logits / t))
+
+
 def drawings_per_batch(cfg: FinetuneConfig, drawings: int) -> int:
     return 0 if drawings == 0 else cfg.batch_size - int(round(cfg.batch_size * cfg.replay_share))
 
@@ -185,8 +199,9 @@ def finetune(model: Sequential, data: TrainingSet, cfg: FinetuneConfig,
             loss = loss_fn.forward(logits, y)
             dlogits = loss_fn.backward()
             if teacher is not None and cfg.distill:
-                onehot = np.eye(10, dtype=dlogits.dtype)[y[own:]]
-                dlogits[own:] += cfg.distill * (onehot - teacher.predict_proba(x[own:])) / len(y)
+                shift = distillation_shift(logits[own:], y[own:], teacher.predict_logits(x[own:]),
+                                           cfg.distill_temperature)
+                dlogits[own:] += cfg.distill * shift / len(y)
             model.backward(dlogits, input_grad=False)
             for p, p0, pull in zip(params, start, pulls):
                 p.grad[...] += pull * (p.value - p0)

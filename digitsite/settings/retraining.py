@@ -36,6 +36,9 @@ RETRAIN_EWC = env_float("RETRAIN_EWC", 0.0)
 # RETRAIN_SWA: the candidate is the mean of the weights over this share of the run's last steps (stochastic weight
 # averaging; 0 = off, the weights of the last step).
 RETRAIN_SWA = env_float("RETRAIN_SWA", 0.0)
+# RETRAIN_DISTILL_TEMPERATURE: both networks' answers softened by this temperature in the distillation of the
+# replayed digits (1 = the active network's answers as they are).
+RETRAIN_DISTILL_TEMPERATURE = env_float("RETRAIN_DISTILL_TEMPERATURE", 1.0)
 RETRAIN_MIN_STEPS = int(env_float("RETRAIN_MIN_STEPS", 100))
 RETRAIN_MAX_STEPS = int(env_float("RETRAIN_MAX_STEPS", 2000))
 # The operator reader (when labelled drawings hold operators) is fine-tuned in the same run with the same settings,
