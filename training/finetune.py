@@ -12,7 +12,7 @@ import numpy as np
 from django.conf import settings
 
 from recognizer.nn.augment import AugmentConfig, augment
-from recognizer.nn.losses import SoftmaxCrossEntropy, softmax
+from recognizer.nn.losses import DistillationLoss, SoftmaxCrossEntropy, softmax
 from recognizer.nn.layers import Dense
 from recognizer.nn.model import Sequential
 from recognizer.nn.optim import SGD, Adam
@@ -143,19 +143,6 @@ def anchor_weights(model: Sequential, params: list, data: TrainingSet, cfg: Fine
     return [cfg.l2sp + cfg.ewc * f for f in fisher]
 
 
-def distillation_shift(logits: np.ndarray, labels: np.ndarray, teacher_logits: np.ndarray,
-                       temperature: float) -> np.ndarray:
-    """What turns the label's cross-entropy gradient (p - onehot) into the distillation one, T (p_T - q_T):
-    softmax(logits / T) against the teacher's softmax(teacher_logits / T), scaled by T^2 in the loss so its
-    gradient keeps its size (Hinton et al.). At T = 1 the replayed digits' targets become the teacher's answers."""
-    onehot = np.eye(10, dtype=logits.dtype)[labels]
-    teacher_logits = teacher_logits.astype(logits.dtype)
-    if temperature == 1:
-        return onehot - softmax(teacher_logits)
-    t = logits.dtype.type(temperature)
-    return onehot - softmax(logits) + t * (softmax(logits / t) - softmax(teacher_logits / t))
-
-
 def drawings_per_batch(cfg: FinetuneConfig, drawings: int) -> int:
     return 0 if drawings == 0 else cfg.batch_size - int(round(cfg.batch_size * cfg.replay_share))
 
@@ -198,10 +185,10 @@ def finetune(model: Sequential, data: TrainingSet, cfg: FinetuneConfig,
             logits = model.forward(x)
             loss = loss_fn.forward(logits, y)
             dlogits = loss_fn.backward()
-            if teacher is not None and cfg.distill:
-                shift = distillation_shift(logits[own:], y[own:], teacher.predict_logits(x[own:]),
-                                           cfg.distill_temperature)
-                dlogits[own:] += cfg.distill * shift / len(y)
+            if teacher is not None and cfg.distill and replay:    # Hinton's loss on the replayed digits
+                hinton = DistillationLoss(cfg.distill, cfg.distill_temperature)
+                hinton.forward(logits[own:], y[own:], teacher.predict_logits(x[own:]))
+                dlogits[own:] = hinton.backward() * (replay / len(y))     # a mean over the replay -> over the batch
             model.backward(dlogits, input_grad=False)
             for p, p0, pull in zip(params, start, pulls):
                 p.grad[...] += pull * (p.value - p0)
