@@ -19,6 +19,7 @@ from recognizer.nn.optim import SGD, Adam
 from recognizer.nn.train import EpochTally, Progress, cosine, to_float
 
 from .data import TrainingSet
+from .neighbours import interfered_digits
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,8 @@ class FinetuneConfig:
     ewc: float = 0.0       # strength of the pull toward the starting weights, each weighted by its MNIST Fisher
     swa: float = 0.0       # share of the last steps whose weights are averaged into the result (0: the last step's)
     distill_temperature: float = 1.0  # both networks' logits divided by it in the distillation term (Hinton et al.)
+    neighbours: int = 0    # MNIST digits of other classes nearest to each drawing, replayed more (neighbours.py)
+    neighbour_share: float = 0.0  # share of the replayed MNIST digits drawn from those neighbours
 
 
 def trained_parameters(model: Sequential, layers: str) -> list:
@@ -59,7 +62,8 @@ def config_from_settings(*, epochs: int, batch_size: int, lr: float, seed: int) 
                           max_steps=settings.RETRAIN_MAX_STEPS, seed=seed, layers=settings.RETRAIN_LAYERS,
                           optimiser=settings.RETRAIN_OPTIMISER, augment_replay=settings.RETRAIN_AUGMENT_REPLAY,
                           hard_weight=settings.RETRAIN_HARD_WEIGHT, ewc=settings.RETRAIN_EWC,
-                          swa=settings.RETRAIN_SWA, distill_temperature=settings.RETRAIN_DISTILL_TEMPERATURE)
+                          swa=settings.RETRAIN_SWA, distill_temperature=settings.RETRAIN_DISTILL_TEMPERATURE,
+                          neighbours=settings.RETRAIN_NEIGHBOURS, neighbour_share=settings.RETRAIN_NEIGHBOUR_SHARE)
 
 
 def steps_for(cfg: FinetuneConfig, items: int, per_batch: int) -> int:
@@ -143,6 +147,17 @@ def anchor_weights(model: Sequential, params: list, data: TrainingSet, cfg: Fine
     return [cfg.l2sp + cfg.ewc * f for f in fisher]
 
 
+def replayed_mnist(data: TrainingSet, near: np.ndarray, share: float, count: int,
+                   rng: np.random.Generator) -> np.ndarray:
+    """`count` MNIST train indices for one batch: `share` of them from `near` (the drawings' neighbours), the rest
+    from all of MNIST train."""
+    from_near = int(round(count * share)) if len(near) else 0
+    if not from_near:
+        return rng.integers(len(data.y_mnist), size=count)
+    return np.concatenate([near[rng.integers(len(near), size=from_near)],
+                           rng.integers(len(data.y_mnist), size=count - from_near)])
+
+
 def drawings_per_batch(cfg: FinetuneConfig, drawings: int) -> int:
     return 0 if drawings == 0 else cfg.batch_size - int(round(cfg.batch_size * cfg.replay_share))
 
@@ -164,6 +179,8 @@ def finetune(model: Sequential, data: TrainingSet, cfg: FinetuneConfig,
     batches = steps_per_epoch(cfg, n)
     total = batches * cfg.epochs
     pool = drawing_pool(model, data, cfg.hard_weight)
+    near = interfered_digits(model, data.x_drawings, data.y_drawings, data.x_mnist, data.y_mnist,
+                             cfg.neighbours) if cfg.neighbour_share else np.zeros(0, np.int64)
     queue = np.zeros(0, np.int64)
     average = WeightAverage(params, cfg.swa, total)
     history = []
@@ -174,7 +191,7 @@ def finetune(model: Sequential, data: TrainingSet, cfg: FinetuneConfig,
             while len(queue) < own:     # the whole pool once before any of it twice
                 queue = np.concatenate([queue, rng.permutation(pool)])
             take, queue = queue[:own], queue[own:]
-            m = rng.integers(len(data.y_mnist), size=replay - pen)
+            m = replayed_mnist(data, near, cfg.neighbour_share, replay - pen, rng)
             q = rng.integers(len(data.y_pen), size=pen) if pen else np.zeros(0, np.int64)
             x = to_float(np.concatenate([data.x_drawings[take], data.x_mnist[m], data.x_pen[q]]))
             y = np.concatenate([data.y_drawings[take], data.y_mnist[m], data.y_pen[q]]).astype(np.int64)

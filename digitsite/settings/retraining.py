@@ -39,6 +39,11 @@ RETRAIN_SWA = env_float("RETRAIN_SWA", 0.0)
 # RETRAIN_DISTILL_TEMPERATURE: both networks' answers softened by this temperature in the distillation of the
 # replayed digits (1 = the active network's answers as they are).
 RETRAIN_DISTILL_TEMPERATURE = env_float("RETRAIN_DISTILL_TEMPERATURE", 1.0)
+# RETRAIN_NEIGHBOUR_SHARE: this share of the replayed MNIST digits is drawn from the RETRAIN_NEIGHBOURS digits of
+# other classes nearest to each labelled drawing in the active network's last hidden layer (0 = off;
+# training/neighbours.py).
+RETRAIN_NEIGHBOURS = int(env_float("RETRAIN_NEIGHBOURS", 16))
+RETRAIN_NEIGHBOUR_SHARE = env_float("RETRAIN_NEIGHBOUR_SHARE", 0.0)
 RETRAIN_MIN_STEPS = int(env_float("RETRAIN_MIN_STEPS", 100))
 RETRAIN_MAX_STEPS = int(env_float("RETRAIN_MAX_STEPS", 2000))
 # The operator reader (when labelled drawings hold operators) is fine-tuned in the same run with the same settings,
