@@ -12,6 +12,7 @@ import numpy as np
 from django.conf import settings
 
 from recognizer.nn.augment import AugmentConfig, augment
+from recognizer.nn.average import WeightAverage
 from recognizer.nn.losses import DistillationLoss, SoftmaxCrossEntropy, softmax
 from recognizer.nn.layers import Dense
 from recognizer.nn.model import Sequential
@@ -81,29 +82,6 @@ def move_toward(params: list, start: list[np.ndarray], share: float) -> None:
     if share != 1:
         for p, p0 in zip(params, start):
             p.value[...] = p0 + share * (p.value - p0)
-
-
-class WeightAverage:
-    """The running mean of the parameters over the run's last `share` of `total` steps (stochastic weight
-    averaging, Izmailov et al. 2018): a point in the middle of where the last steps went, not the last of them."""
-
-    def __init__(self, params: list, share: float, total: int):
-        self.params, self.mean, self.seen = params, [], 0
-        self.first = total - max(1, int(round(total * share))) if share else total     # first averaged step
-
-    def after_step(self, step: int) -> None:
-        if step < self.first:
-            return
-        self.seen += 1
-        if self.seen == 1:
-            self.mean = [p.value.copy() for p in self.params]
-            return
-        for m, p in zip(self.mean, self.params):
-            m += (p.value - m) / self.seen
-
-    def apply(self) -> None:
-        for p, m in zip(self.params, self.mean):
-            p.value[...] = m
 
 
 def drawing_pool(model: Sequential, data: TrainingSet, hard_weight: int) -> np.ndarray:

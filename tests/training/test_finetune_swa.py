@@ -1,8 +1,9 @@
 """RETRAIN_SWA: the candidate is the mean of the weights the run's last steps left, not the last step's."""
 import numpy as np
 
+from recognizer.nn.average import WeightAverage
 from tests.training.retraining import replay_with_wrong_labels, tiny_network
-from training.finetune import FinetuneConfig, WeightAverage, finetune
+from training.finetune import FinetuneConfig, finetune
 
 
 class Weight:

@@ -1,5 +1,6 @@
 """python manage.py train --arch cnn|mlp|softreg --epochs N --seed S [--pen weights/pen_inputs.npz --pen-share 0.2]"""
 import json
+import math
 from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -8,13 +9,14 @@ import numpy as np
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from digitsite.hashing import sha256_of
 from digitsite.progress import ProgressBar
 from recognizer import pen_data
-from digitsite.hashing import sha256_of
 from recognizer.mnist import load_mnist
+from recognizer.nn.average import WeightAverage
 from recognizer.nn.calibrate import calibration, fit_temperature
 from recognizer.nn.data import DataError, data_hash
-from recognizer.nn.model import ARCHITECTURES, load
+from recognizer.nn.model import ARCHITECTURES, build, load
 from recognizer.nn.train import Distillation, Mix, TrainConfig, evaluate, to_float, train_mnist
 
 
@@ -48,6 +50,9 @@ class Command(BaseCommand):
         parser.add_argument("--redraw-share", type=float, default=0.0,
                             help="share of training images thinned to their centre line and redrawn with a round "
                                  "pen of random width (augmentation)")
+        parser.add_argument("--average", type=float, default=0.0,
+                            help="the weights saved are the mean over this share of the last steps (SWA; 0 = the "
+                                 "last step's); the last step's are saved beside them as NAME-last.npz")
         parser.add_argument("--init", type=Path, default=None,
                             help="continue training these weights (same arch) instead of starting from the seed")
         parser.add_argument("--teacher", type=Path, action="append", default=[],
@@ -61,7 +66,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, arch, epochs, seed, batch_size, lr, threads, no_augment, limit, out, version, pen,
                pen_share, hold_out_writers, temperature, redraw_share, init, teacher, distill_weight,
-               distill_temperature, **options):
+               distill_temperature, average, **options):
         if epochs < 1:
             raise CommandError("--epochs must be at least 1")
         if threads < 1:
@@ -72,6 +77,8 @@ class Command(BaseCommand):
             raise CommandError("--distill-weight must be between 0 and 1 and --distill-temperature above 0")
         if not 0 <= pen_share < 1:
             raise CommandError("--pen-share must be at least 0 and below 1")
+        if not 0 <= average <= 1:
+            raise CommandError("--average must be between 0 and 1")
         arch_options = {k: options[k] for k in ("c1", "c2", "hidden") if options.get(k)}
         if arch_options and arch != "cnn":
             raise CommandError("--c1, --c2 and --hidden are cnn widths")
@@ -111,13 +118,22 @@ class Command(BaseCommand):
             if p.batch == p.batches:
                 bar.close()
 
-        start_from = None
         if init is not None:
             start_from, init_meta = load(init)
             if start_from.arch != arch:
                 raise CommandError(f"{init} holds a {start_from.arch}, not a {arch}")
+        else:
+            start_from = build(arch, seed=seed, **arch_options)
+        per_batch = mix.batch_split(batch_size)[0] if mix is not None else batch_size     # MNIST digits a batch
+        steps = math.ceil(len(data["y_train"]) / per_batch) * epochs
+        averaged = WeightAverage(start_from.parameters(), average, steps)
+
+        def on_step(p):
+            on_progress(p)
+            averaged.after_step((p.epoch - 1) * p.batches + p.batch - 1)
+
         distill = self.distillation(teacher, distill_weight, distill_temperature)
-        model, metrics = train_mnist(arch, data, cfg, on_progress=on_progress, mix=mix, arch_options=arch_options,
+        model, metrics = train_mnist(arch, data, cfg, on_progress=on_step, mix=mix, arch_options=arch_options,
                                      start_from=start_from, distill=distill)
         if teacher:
             metrics["config"]["distillation"]["from"] = [{"file": t.name, "sha256": sha256_of(t)} for t in teacher]
@@ -129,6 +145,14 @@ class Command(BaseCommand):
         if pen_record:
             metrics["pen_inputs"] = pen_record
         meta = {"version": version, "arch": arch}
+        folder = out or Path(settings.VAR_DIR) / "models"
+        if average:
+            model.save(folder / f"{version}-last.npz", meta={**meta, "version": f"{version}-last"})
+            averaged.apply()
+            test = evaluate(model, data["x_test"], data["y_test"])
+            metrics.update(mnist_test_accuracy_last_step=metrics["mnist_test_accuracy"],
+                           mnist_test_accuracy=round(test["accuracy"], 4), confusion=test["confusion"])
+            metrics["config"]["average"] = average
         if held is not None and len(held["y"]):
             logits = model.predict_logits(to_float(held["x"]))
             fitted = fit_temperature(logits, held["y"])
@@ -142,7 +166,6 @@ class Command(BaseCommand):
                               f"{fitted:.3f}")
         if temperature:
             meta["temperature"] = metrics["temperature"] = round(float(temperature), 4)
-        folder = out or Path(settings.VAR_DIR) / "models"
         weights = folder / f"{version}.npz"
         model.save(weights, meta=meta)
         weights.with_suffix(".json").write_text(json.dumps(metrics, indent=1))
