@@ -16,8 +16,7 @@ Tune on writers 11-20 with --weights var/models/cnn-fold10-finish.npz (README, R
 
 All in throwaway copies (a temporary database, media and weights folder). With --copies N each labelled digit
 is drawn N times; --labelled more than the writers have digits draws them again too, which is how to time a
-run on 10,000 drawings (then the gate's holdout has siblings in training). --oracle labels the measured digits
-too: not a figure of the loop, but how much of what the base reads wrong a run can learn at all.
+run on 10,000 drawings (then the gate's holdout has siblings in training); --oracle is an upper bound (README).
 
 Targets (--copies 1, writers 21-30): errors fixed >= 50% with 400 labelled, >= 60% with 800; MNIST test down by
 at most 0.1 point and promoted; a run on MNIST + 10k drawings within 10 minutes on 2 cores.
@@ -200,8 +199,7 @@ def main() -> int:
         run_bar.close()
     wall = (run.finished_at - run.created_at).total_seconds()
 
-    # the candidate reads the measured drawings' stored 28x28 inputs, promoted or not (a drawing split into
-    # several digits stays as it was read)
+    # the candidate, promoted or not, reads the measured drawings' stored inputs (a split drawing stays as read)
     candidate = weights_store.load_network(run.candidate)[0] if run.candidate else None
     after = []
     for submission_id, _, before in held_back:
@@ -224,9 +222,8 @@ def main() -> int:
     print(f"labelled digits: trained on {run.drawing_train_count}, holdout {run.holdout_count}; MNIST train "
           f"{run.mnist_train_count}\nrun {run.pk}: {run.status} {run.reason}")
     print(f"run wall time: {wall:.0f} s (training {run.candidate.metrics['training_seconds'] if run.candidate else '-'}"
-          f" s, {run.options['epochs']} epoch(s))")
-    print(f"measured digits, accuracy: before {1 - before_wrong / total:.4f} ({before_wrong} errors), "
-          f"after {1 - after_wrong / total:.4f} ({after_wrong} errors)")
+          f" s, {run.options['epochs']} epoch(s))\nmeasured digits, accuracy: before {1 - before_wrong / total:.4f} "
+          f"({before_wrong} errors), after {1 - after_wrong / total:.4f} ({after_wrong} errors)")
     print(f"errors fixed: {fixed} of {before_wrong} = {fixed / max(before_wrong, 1):.2%} (target >= 50% with 400 "
           f"labelled, >= 60% with 800); new errors: {broken}")
     if ma:
