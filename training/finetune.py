@@ -150,6 +150,7 @@ def finetune(model: Sequential, data: TrainingSet, cfg: FinetuneConfig,
     pulls = anchor_weights(model, params, data, cfg, rng)
     opt = SGD(params, lr=cfg.lr, momentum=0.9) if cfg.optimiser == "sgd" else Adam(params, lr=cfg.lr)
     loss_fn = SoftmaxCrossEntropy()
+    hinton = DistillationLoss(cfg.distill, cfg.distill_temperature)
     n = data.drawings_train
     own = drawings_per_batch(cfg, n)
     replay = cfg.batch_size - own
@@ -181,7 +182,6 @@ def finetune(model: Sequential, data: TrainingSet, cfg: FinetuneConfig,
             loss = loss_fn.forward(logits, y)
             dlogits = loss_fn.backward()
             if teacher is not None and cfg.distill and replay:    # Hinton's loss on the replayed digits
-                hinton = DistillationLoss(cfg.distill, cfg.distill_temperature)
                 hinton.forward(logits[own:], y[own:], teacher.predict_logits(x[own:]))
                 dlogits[own:] = hinton.backward() * (replay / len(y))     # a mean over the replay -> over the batch
             model.backward(dlogits, input_grad=False)

@@ -11,19 +11,9 @@ from recognizer.nn.model import Sequential
 from recognizer.nn.train import to_float
 
 
-def hidden_features(model: Sequential, images: np.ndarray, batch_size: int = 512) -> np.ndarray:
-    """What the last layer sees (N, hidden) for uint8 images (N, 28, 28), in inference mode, each row of length 1."""
-    was_training = [layer.training for layer in model.layers]
-    model.train(False)
-    rows = []
-    for i in range(0, len(images), batch_size):
-        x = to_float(images[i:i + batch_size]).reshape((-1,) + model.input_shape)
-        for layer in model.layers[:-1]:
-            x = layer.forward(x)
-        rows.append(x.reshape(len(x), -1))
-    for layer, mode in zip(model.layers, was_training):
-        layer.training = mode
-    features = np.concatenate(rows) if rows else np.zeros((0, 1), np.float32)
+def hidden_features(model: Sequential, images: np.ndarray) -> np.ndarray:
+    """What the last layer sees (N, hidden) for uint8 images (N, 28, 28), each row scaled to length 1."""
+    features = model.predict_hidden(to_float(images))
     return features / np.maximum(np.linalg.norm(features, axis=1, keepdims=True), 1e-6)
 
 

@@ -55,14 +55,27 @@ class Sequential:
 
     def predict_logits(self, images: np.ndarray, batch_size: int = 512) -> np.ndarray:
         """The last layer's outputs (N, 10), before softmax, in inference mode."""
+        out = self._infer(images, self.layers, batch_size)
+        return np.concatenate(out) if out else np.zeros((0, 10), self.dtype)
+
+    def predict_hidden(self, images: np.ndarray, batch_size: int = 512) -> np.ndarray:
+        """What the last layer sees (N, features) for images scaled 0..1, in inference mode."""
+        out = self._infer(images, self.layers[:-1], batch_size)
+        return np.concatenate([o.reshape(len(o), -1) for o in out]) if out else np.zeros((0, 0), self.dtype)
+
+    def _infer(self, images: np.ndarray, layers: list[Layer], batch_size: int) -> list[np.ndarray]:
+        """`layers` applied to images in batches with dropout off; each layer's training flag as it was after."""
         was_training = [layer.training for layer in self.layers]
         self.train(False)
-        dtype = self.dtype
-        out = [self.forward(images[i:i + batch_size].astype(dtype, copy=False))
-               for i in range(0, len(images), batch_size)]
+        dtype, out = self.dtype, []
+        for i in range(0, len(images), batch_size):
+            x = images[i:i + batch_size].astype(dtype, copy=False).reshape((-1,) + self.input_shape)
+            for layer in layers:
+                x = layer.forward(x)
+            out.append(x)
         for layer, mode in zip(self.layers, was_training):
             layer.training = mode
-        return np.concatenate(out) if out else np.zeros((0, 10), dtype)
+        return out
 
     @property
     def dtype(self):

@@ -25,4 +25,3 @@ def test_replayed_digits_follow_the_active_network_when_distilled_and_their_labe
     after = evaluate(model, data.x_test, data.y_test)["accuracy"]
     assert before > 0.8
     assert (after > before - 0.05) is keeps_what_it_knew
-
