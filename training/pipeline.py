@@ -23,6 +23,7 @@ from .gate import gate, measure
 from .models import TrainingRun
 from .operator_run import register, train_operator_candidate
 from .progress import RunAbandoned, RunReporter
+from .recall import recall_for
 
 log = logging.getLogger(__name__)
 Status = TrainingRun.Status
@@ -67,7 +68,10 @@ def train_run(run: TrainingRun, on_progress: Callable[[TrainingRun], None] | Non
     reporter.report(metrics_before={"version": active.version, **before}, progress={"phase": "training"})
 
     started = time.perf_counter()
+    active_net.remember(None)                 # the active recall was built on the weights training now changes
     model, history, config = train_candidate(active_net, data, opts, reporter)
+    model.remember(recall_for(model, data))
+    config = {**config, "recall": model.recall.config() if model.recall is not None else None}
     seconds = time.perf_counter() - started
     reporter.report(progress={**run.progress, "phase": "measuring the candidate"})
     after, candidate_right = measure(model, data)

@@ -44,6 +44,14 @@ RETRAIN_DISTILL_TEMPERATURE = env_float("RETRAIN_DISTILL_TEMPERATURE", 1.0)
 # training/neighbours.py).
 RETRAIN_NEIGHBOURS = int(env_float("RETRAIN_NEIGHBOURS", 16))
 RETRAIN_NEIGHBOUR_SHARE = env_float("RETRAIN_NEIGHBOUR_SHARE", 0.0)
+# RETRAIN_RECALL_WEIGHT: the candidate remembers the latest RETRAIN_RECALL_MAX labelled training drawings in what its
+# first dense layer sees (RETRAIN_RECALL_LAYER "first-dense", or "last-dense"); an input within cosine similarity
+# RETRAIN_RECALL_THRESHOLD of a remembered drawing gains up to this much on that drawing's logit (0 = off;
+# training/recall.py, recognizer/nn/recall.py).
+RETRAIN_RECALL_WEIGHT = env_float("RETRAIN_RECALL_WEIGHT", 0.0)
+RETRAIN_RECALL_THRESHOLD = env_float("RETRAIN_RECALL_THRESHOLD", 0.8)
+RETRAIN_RECALL_LAYER = env_str("RETRAIN_RECALL_LAYER", "first-dense")
+RETRAIN_RECALL_MAX = int(env_float("RETRAIN_RECALL_MAX", 2000))
 RETRAIN_MIN_STEPS = int(env_float("RETRAIN_MIN_STEPS", 100))
 RETRAIN_MAX_STEPS = int(env_float("RETRAIN_MAX_STEPS", 2000))
 # The operator reader (when labelled drawings hold operators) is fine-tuned in the same run with the same settings,

@@ -11,6 +11,7 @@ import numpy as np
 
 from .layers import Conv2D, Dense, Dropout, Flatten, Layer, MaxPool2D, Parameter, ReLU, Sigmoid
 from .losses import softmax
+from .recall import Recall
 
 LAYER_TYPES = {cls.__name__: cls for cls in (Dense, Conv2D, MaxPool2D, ReLU, Sigmoid, Flatten, Dropout)}
 FORMAT_VERSION = 1
@@ -21,6 +22,7 @@ class Sequential:
 
     def __init__(self, layers: list[Layer], *, arch: str = "custom", input_shape=(28, 28, 1)):
         self.layers, self.arch, self.input_shape = layers, arch, tuple(input_shape)
+        self.recall: Recall | None = None      # read-time memory (recall.py); training never uses it
 
     def parameters(self) -> list[Parameter]:
         """Every trainable array, layer by layer; backward() fills their grads, optimisers update their values."""
@@ -54,25 +56,30 @@ class Sequential:
         return softmax(logits / logits.dtype.type(temperature))
 
     def predict_logits(self, images: np.ndarray, batch_size: int = 512) -> np.ndarray:
-        """The last layer's outputs (N, 10), before softmax, in inference mode."""
-        out = self._infer(images, self.layers, batch_size)
+        """The last layer's outputs (N, 10), before softmax, in inference mode, plus the recall's bonus if any."""
+        out = self._infer(images, self.layers, batch_size, recall=self.recall)
         return np.concatenate(out) if out else np.zeros((0, 10), self.dtype)
 
-    def predict_hidden(self, images: np.ndarray, batch_size: int = 512) -> np.ndarray:
-        """What the last layer sees (N, features) for images scaled 0..1, in inference mode."""
-        out = self._infer(images, self.layers[:-1], batch_size)
+    def predict_hidden(self, images: np.ndarray, batch_size: int = 512, *, layer: int = -1) -> np.ndarray:
+        """What layer `layer` sees (N, features), by default the last one, for images scaled 0..1, in inference
+        mode."""
+        out = self._infer(images, self.layers[:layer], batch_size)
         return np.concatenate([o.reshape(len(o), -1) for o in out]) if out else np.zeros((0, 0), self.dtype)
 
-    def _infer(self, images: np.ndarray, layers: list[Layer], batch_size: int) -> list[np.ndarray]:
-        """`layers` applied to images in batches with dropout off; each layer's training flag as it was after."""
+    def _infer(self, images: np.ndarray, layers: list[Layer], batch_size: int, *,
+               recall: Recall | None = None) -> list[np.ndarray]:
+        """`layers` applied to images in batches with dropout off, plus the recall's bonus on what layer
+        `recall.layer` received; each layer's training flag as it was after."""
         was_training = [layer.training for layer in self.layers]
         self.train(False)
         dtype, out = self.dtype, []
         for i in range(0, len(images), batch_size):
             x = images[i:i + batch_size].astype(dtype, copy=False).reshape((-1,) + self.input_shape)
-            for layer in layers:
+            for j, layer in enumerate(layers):
+                if recall is not None and j == recall.layer:
+                    features = x
                 x = layer.forward(x)
-            out.append(x)
+            out.append(x + recall.bonus(features) if recall is not None else x)
         for layer, mode in zip(self.layers, was_training):
             layer.training = mode
         return out
@@ -82,13 +89,21 @@ class Sequential:
         return next((p.value.dtype for p in self.parameters()), np.float32)
 
     def architecture(self) -> dict:
-        return {"format": FORMAT_VERSION, "arch": self.arch, "input_shape": list(self.input_shape),
+        spec = {"format": FORMAT_VERSION, "arch": self.arch, "input_shape": list(self.input_shape),
                 "layers": [layer.config() for layer in self.layers]}
+        return {**spec, "recall": self.recall.config()} if self.recall is not None else spec
+
+    def remember(self, recall: Recall | None) -> None:
+        """Reads with `recall` from now on (None: without one)."""
+        if recall is not None and not 0 <= recall.layer < len(self.layers):
+            raise ValueError(f"recall layer {recall.layer}: the model has {len(self.layers)} layers")
+        self.recall = recall
 
     def to_bytes(self, meta: dict | None = None) -> bytes:
         """The weights as one .npz: float32 arrays plus the architecture (and meta) as JSON."""
         arrays = {f"{i}.{name}": value.astype(np.float32)
                   for i, layer in enumerate(self.layers) for name, value in layer.params.items()}
+        arrays.update(self.recall.arrays() if self.recall is not None else {})
         arrays["architecture"] = np.array(json.dumps(self.architecture()))
         arrays["meta"] = np.array(json.dumps(meta or {}))
         buffer = io.BytesIO()
@@ -182,4 +197,6 @@ def load(source: str | os.PathLike | bytes) -> tuple[Sequential, dict]:
                 if stored.shape != layer.params[name].shape:
                     raise ValueError(f"layer {i} {name}: shape {stored.shape} != {layer.params[name].shape}")
                 layer.params[name] = stored.astype(np.float32)
+        if "recall" in spec:
+            model.remember(Recall.from_arrays(spec["recall"], f))
     return model, meta
