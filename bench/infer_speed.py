@@ -24,7 +24,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--repeats", type=int, default=200, help="timed single-image predictions (default 200)")
     parser.add_argument("--threads", type=int, default=None, help="BLAS threads (default: numpy's own choice)")
     parser.add_argument("--weights", type=Path, default=ROOT / "weights")
-    parser.add_argument("--recall", type=int, default=2000, help="drawings remembered (default 2000)")
+    parser.add_argument("--recall", type=int, default=500, help="drawings remembered (default 500)")
     return parser.parse_args()
 
 

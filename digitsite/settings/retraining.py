@@ -51,7 +51,7 @@ RETRAIN_NEIGHBOUR_SHARE = env_float("RETRAIN_NEIGHBOUR_SHARE", 0.0)
 RETRAIN_RECALL_WEIGHT = env_float("RETRAIN_RECALL_WEIGHT", 0.0)
 RETRAIN_RECALL_THRESHOLD = env_float("RETRAIN_RECALL_THRESHOLD", 0.8)
 RETRAIN_RECALL_LAYER = env_str("RETRAIN_RECALL_LAYER", "first-dense")
-RETRAIN_RECALL_MAX = int(env_float("RETRAIN_RECALL_MAX", 2000))
+RETRAIN_RECALL_MAX = int(env_float("RETRAIN_RECALL_MAX", 500))
 RETRAIN_MIN_STEPS = int(env_float("RETRAIN_MIN_STEPS", 100))
 RETRAIN_MAX_STEPS = int(env_float("RETRAIN_MAX_STEPS", 2000))
 # The operator reader (when labelled drawings hold operators) is fine-tuned in the same run with the same settings,
