@@ -17,13 +17,16 @@ def recall_layer(model: Sequential) -> int:
     """The layer whose input is remembered: RETRAIN_RECALL_LAYER "first-dense" (for a cnn, its flattened
     convolutional features; for an mlp, the pixels) or "last-dense"."""
     dense = [i for i, layer in enumerate(model.layers) if isinstance(layer, Dense)]
-    return dense[-1] if settings.RETRAIN_RECALL_LAYER == "last-dense" else dense[0]
+    where = {"first-dense": 0, "last-dense": -1}
+    if settings.RETRAIN_RECALL_LAYER not in where:
+        raise ValueError(f"RETRAIN_RECALL_LAYER={settings.RETRAIN_RECALL_LAYER!r}: use first-dense or last-dense")
+    return dense[where[settings.RETRAIN_RECALL_LAYER]]
 
 
 def recall_for(model: Sequential, data: TrainingSet) -> Recall | None:
     """The latest RETRAIN_RECALL_MAX training drawings remembered in `model`'s features, or None when
-    RETRAIN_RECALL_WEIGHT is 0 or there are none."""
-    if settings.RETRAIN_RECALL_WEIGHT <= 0 or len(data.y_drawings) == 0:
+    RETRAIN_RECALL_WEIGHT or RETRAIN_RECALL_MAX is 0 or there are none."""
+    if settings.RETRAIN_RECALL_WEIGHT <= 0 or settings.RETRAIN_RECALL_MAX <= 0 or len(data.y_drawings) == 0:
         return None
     keep = slice(-settings.RETRAIN_RECALL_MAX, None)
     layer = recall_layer(model)

@@ -33,6 +33,10 @@ class Recall:
     threshold: float
     weight: float
 
+    def __post_init__(self):
+        if not -1 <= self.threshold < 1:
+            raise ValueError(f"recall threshold {self.threshold}: a cosine similarity from -1 up to, not including, 1")
+
     @classmethod
     def of(cls, features: np.ndarray, labels: np.ndarray, *, layer: int, threshold: float,
            weight: float) -> "Recall":

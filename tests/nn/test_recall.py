@@ -95,3 +95,9 @@ def test_training_does_not_use_the_recall(model, images):
 
     assert np.array_equal(model.forward(images), before)
     assert not np.array_equal(model.predict_logits(images), before)
+
+
+@pytest.mark.parametrize("threshold", [1.0, 1.5, -1.5])
+def test_a_threshold_that_is_not_a_cosine_below_one_is_refused(threshold):
+    with pytest.raises(ValueError, match="recall threshold"):
+        Recall.of(np.ones((1, 4)), np.array([0]), layer=1, threshold=threshold, weight=1.0)

@@ -83,3 +83,14 @@ def test_the_remembered_layer_is_what_the_first_or_the_last_dense_layer_sees(set
     assert recall_layer(net) == 0
     settings.RETRAIN_RECALL_LAYER = "last-dense"
     assert recall_layer(net) == len(net.layers) - 1
+    settings.RETRAIN_RECALL_LAYER = "hidden"
+    with pytest.raises(ValueError, match="use first-dense or last-dense"):
+        recall_layer(net)
+
+
+def test_a_limit_of_zero_remembers_nothing(settings):
+    settings.RETRAIN_RECALL_WEIGHT, settings.RETRAIN_RECALL_MAX = 10.0, 0
+    net = install_shipped(settings.WEIGHTS_DIR, trained=True)
+    labelled_drawings(10)
+
+    assert recall_for(net, training_set()) is None
