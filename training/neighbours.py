@@ -8,13 +8,13 @@ from __future__ import annotations
 import numpy as np
 
 from recognizer.nn.model import Sequential
+from recognizer.nn.recall import unit_rows
 from recognizer.nn.train import to_float
 
 
 def hidden_features(model: Sequential, images: np.ndarray) -> np.ndarray:
     """What the last layer sees (N, hidden) for uint8 images (N, 28, 28), each row scaled to length 1."""
-    features = model.predict_hidden(to_float(images))
-    return features / np.maximum(np.linalg.norm(features, axis=1, keepdims=True), 1e-6)
+    return unit_rows(model.predict_hidden(to_float(images)))
 
 
 def interfered_digits(model: Sequential, x_drawings: np.ndarray, y_drawings: np.ndarray, x_mnist: np.ndarray,

@@ -49,7 +49,7 @@ class Recall:
         nearest = np.full((len(features), CLASSES), -1.0, np.float32)
         if len(self.labels) == 0:
             return nearest
-        similarity = unit_rows(features).astype(np.float32) @ self.keys.T                  # (N, M)
+        similarity = unit_rows(features).astype(np.float32, copy=False) @ self.keys.T                  # (N, M)
         classes, starts = np.unique(self.labels, return_index=True)
         nearest[:, classes] = np.maximum.reduceat(similarity, starts, axis=1)
         return nearest

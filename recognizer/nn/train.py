@@ -98,6 +98,11 @@ class EpochTally:
                 "seconds": round(time.perf_counter() - self.started, 2)}
 
 
+def batches_per_epoch(n: int, batch_size: int, mix: Mix | None) -> int:
+    """Batches in one pass over n main images, each batch holding mix's share of its own examples beside them."""
+    return math.ceil(n / (mix.batch_split(batch_size)[0] if mix is not None else batch_size))
+
+
 def fit(model: Sequential, images: np.ndarray, labels: np.ndarray, cfg: TrainConfig, *,
         sample_weights: np.ndarray | None = None,
         on_progress: Callable[[Progress], None] | None = None,
@@ -118,7 +123,7 @@ def fit(model: Sequential, images: np.ndarray, labels: np.ndarray, cfg: TrainCon
     opt = Adam(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
     n = len(images)
     main, extra = mix.batch_split(cfg.batch_size) if mix is not None else (cfg.batch_size, 0)
-    batches = math.ceil(n / main)
+    batches = batches_per_epoch(n, cfg.batch_size, mix)
     total_steps = batches * cfg.epochs
     probs = None if sample_weights is None else sample_weights / sample_weights.sum()
     history = []

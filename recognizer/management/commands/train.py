@@ -1,6 +1,5 @@
 """python manage.py train --arch cnn|mlp|softreg --epochs N --seed S [--pen weights/pen_inputs.npz --pen-share 0.2]"""
 import json
-import math
 from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -17,7 +16,8 @@ from recognizer.nn.average import WeightAverage
 from recognizer.nn.calibrate import calibration, fit_temperature
 from recognizer.nn.data import DataError, data_hash
 from recognizer.nn.model import ARCHITECTURES, build, load
-from recognizer.nn.train import Distillation, Mix, TrainConfig, evaluate, to_float, train_mnist
+from recognizer.nn.train import (Distillation, Mix, TrainConfig, batches_per_epoch, evaluate, to_float,
+                                 train_mnist)
 
 
 class Command(BaseCommand):
@@ -124,8 +124,7 @@ class Command(BaseCommand):
                 raise CommandError(f"{init} holds a {start_from.arch}, not a {arch}")
         else:
             start_from = build(arch, seed=seed, **arch_options)
-        per_batch = mix.batch_split(batch_size)[0] if mix is not None else batch_size     # MNIST digits a batch
-        steps = math.ceil(len(data["y_train"]) / per_batch) * epochs
+        steps = batches_per_epoch(len(data["y_train"]), batch_size, mix) * epochs
         averaged = WeightAverage(start_from.parameters(), average, steps)
 
         def on_step(p):
